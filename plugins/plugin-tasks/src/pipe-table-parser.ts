@@ -1,0 +1,111 @@
+import type {TaskDocumentView, TaskReferenceParser} from 'spec-kitty/api'
+
+import {canonicalSubtask, perDocument, plainText, sameId} from './id-grammar.js'
+
+/**
+ * Rows of markdown tables whose ID column holds a subtask id (`| T001 | Schema | WP01 | [P] |`).
+ * Status lives in a `Status` column when the header has one; otherwise in a trailing `[D]`/`[x]`/
+ * `[ ]` cell, appended when missing (what upstream writes), replaced when present (upstream appended
+ * a second one), and removed again by `pending` when it was appended beyond the header's width.
+ */
+
+const SEPARATOR = /^\s*\|?(?:\s*:?-+:?\s*\|)+\s*:?-*:?\s*\|?\s*$/
+const MARKER = /^\[([ DdXx])\]$/
+const ID_HEADER = /^(?:(?:subtask|task)\s*(?:id)?|id|#)$/i
+const STATUS_HEADER = /^status$/i
+const WP_HEADER = /^(?:wp|wp\s*id|work\s*package(?:\s*id)?)$/i
+
+export interface PipeRow {
+  /** The raw pieces between pipes; index 0 is what precedes the first pipe. */
+  cells: string[]
+  done: boolean
+  headerWidth: number
+  id: string
+  line: number
+  /** Index in `cells` of the status cell, or -1. */
+  statusCell: number
+  statusColumn: boolean
+  wp: string | undefined
+}
+
+const splitPipes = (line: string): string[] => line.split(/(?<!\\)\|/)
+const isPipeLine = (line: string): boolean => line.trimStart().startsWith('|')
+
+function headerCells(doc: TaskDocumentView, line: number): string[] | undefined {
+  // Walk up the table to its separator row; the header is the line above it.
+  for (let i = line - 1; i >= 1 && isPipeLine(doc.lines[i]) && !doc.fenced[i]; i--) {
+    if (SEPARATOR.test(doc.lines[i])) return isPipeLine(doc.lines[i - 1]) ? splitPipes(doc.lines[i - 1]).slice(1, -1).map(plainText) : undefined
+  }
+
+  return undefined
+}
+
+export const pipeRows = perDocument((doc: TaskDocumentView): PipeRow[] => {
+  const rows: PipeRow[] = []
+  for (const [line, text] of doc.lines.entries()) {
+    if (doc.fenced[line] || !isPipeLine(text) || SEPARATOR.test(text)) continue
+    const header = headerCells(doc, line)
+    if (!header) continue
+    const cells = splitPipes(text)
+    const idColumn = Math.max(0, header.findIndex((h) => ID_HEADER.test(h)))
+    const idCell = plainText(cells[idColumn + 1] ?? '')
+    if (!/^T\d{2,4}[A-Za-z]?$/.test(idCell)) continue
+    const wpColumn = header.findIndex((h) => WP_HEADER.test(h))
+    const statusColumn = header.findIndex((h) => STATUS_HEADER.test(h))
+    // Cells are cells[1 .. length-2]; the last piece is whatever follows the closing pipe.
+    const lastCell = cells.length - 2
+    let statusCell = -1
+    let done = false
+    if (statusColumn >= 0 && statusColumn + 1 <= lastCell) {
+      statusCell = statusColumn + 1
+      done = /\[[dx]\]|^done$|✅/i.test(plainText(cells[statusCell]))
+    } else if (statusColumn < 0 && lastCell > idColumn + 1 && MARKER.test(plainText(cells[lastCell]))) {
+      statusCell = lastCell
+      done = /[dx]/i.test(plainText(cells[lastCell]))
+    }
+
+    rows.push({
+      cells,
+      done,
+      headerWidth: header.length,
+      id: canonicalSubtask(idCell),
+      line,
+      statusCell,
+      statusColumn: statusColumn >= 0,
+      wp: wpColumn >= 0 ? plainText(cells[wpColumn + 1] ?? '') : undefined,
+    })
+  }
+
+  return rows
+})
+
+function withCell(cell: string, marker: string): string {
+  const lead = /^\s*/.exec(cell)![0] || ' '
+  const trail = /\s*$/.exec(cell)![0] || ' '
+  return lead + marker + trail
+}
+
+export const pipeTableParser: TaskReferenceParser = {
+  apply(doc, match, _id, status) {
+    const row = pipeRows(doc).find((r) => r.line === match.line)!
+    if (row.done === (status === 'done')) return null
+    const cells = [...row.cells]
+    if (status === 'done') {
+      if (row.statusCell >= 0) cells[row.statusCell] = withCell(cells[row.statusCell], '[D]')
+      else cells.splice(cells.length - 1, 0, ' [D] ')
+    } else if (!row.statusColumn && row.statusCell > row.headerWidth) {
+      // An appended status cell: drop it (and any repeats upstream appended) to restore the row.
+      let first = row.statusCell
+      while (first - 1 > row.headerWidth && MARKER.test(plainText(cells[first - 1]))) first--
+      cells.splice(first, row.statusCell - first + 1)
+    } else {
+      cells[row.statusCell] = withCell(cells[row.statusCell], '[ ]')
+    }
+
+    return {kind: 'replace', line: row.line, text: cells.join('|')}
+  },
+  find: (doc, id) => pipeRows(doc).filter((row) => sameId(row.id, id)).map((row) => ({done: row.done, line: row.line})),
+  idPattern: /^T\d{2,4}[a-z]?$/,
+  name: 'pipe_table',
+  precedence: 20,
+}

@@ -1,0 +1,154 @@
+/**
+ * The public plugin API of spec-kitty. Plugins import *types* from here (`spec-kitty/api`) and
+ * receive everything else through the context object of the hook they implement, so a plugin
+ * written against this file keeps working when the core is refactored.
+ */
+import type {Hook, Interfaces} from '@oclif/core'
+
+/** Bumped on any breaking change of the types below. Plugins compare it with `apiVersion`. */
+export const API_VERSION = 1
+
+// ---------------------------------------------------------------------------------------------
+// task-reference-parsers
+// ---------------------------------------------------------------------------------------------
+
+export type SubtaskStatus = 'done' | 'pending'
+
+/** A read-only view of tasks.md that parsers share, so they agree on lines and code fences. */
+export interface TaskDocumentView {
+  /** Lines without their terminators. */
+  readonly lines: readonly string[]
+  /** True for lines inside (or delimiting) a fenced code block: parsers must ignore them. */
+  readonly fenced: readonly boolean[]
+  /** Index of the work-package section containing a line ("WP01"), or undefined outside any. */
+  wpOfLine(line: number): string | undefined
+  /** Subtask ids listed in a work package's prompt-file frontmatter `subtasks:`. */
+  promptSubtasks(wpId: string): readonly string[]
+  /** Work packages of the mission: tasks.md sections and prompt files, in order. */
+  workPackageIds(): readonly string[]
+}
+
+/** One place where a task id is represented in tasks.md. */
+export interface TaskReferenceMatch {
+  /** 0-based line of the representation. */
+  line: number
+  /** Whether that representation currently says "done". `undefined` = carries no status. */
+  done: boolean | undefined
+  /** Parser-private data needed by `apply` (for example the column of the status cell). */
+  data?: unknown
+}
+
+/**
+ * An edit of tasks.md: replace a line, delete it, or insert a new line after one. Parsers never
+ * write files: the core applies all edits of one command in one atomic write. When two parsers
+ * edit one line, a delete wins over a replace.
+ */
+export type TaskDocumentEdit =
+  | {kind: 'delete'; line: number}
+  | {kind: 'insert'; after: number; text: string}
+  | {kind: 'replace'; line: number; text: string}
+
+export interface TaskReferenceParser {
+  /** Stable format name reported in results (`checkbox`, `pipe_table`, ...). */
+  name: string
+  /** Lower runs first; the first parser that finds an id names the reported `format`. */
+  precedence: number
+  /**
+   * Kind of ids this parser understands: `subtask` (T001), `work_package` (WP01) or a custom
+   * pattern for third-party formats (for example /^TASK-\d+$/).
+   */
+  idPattern: RegExp
+  find(doc: TaskDocumentView, id: string): TaskReferenceMatch[]
+  /** The edit that makes `match` say `status`, or null when it already does. */
+  apply(doc: TaskDocumentView, match: TaskReferenceMatch, id: string, status: SubtaskStatus): TaskDocumentEdit | null
+  /**
+   * Optional: for a work-package id, the subtask ids it owns. Used to expand bare WP ids (D1).
+   */
+  expand?(doc: TaskDocumentView, id: string): string[] | undefined
+  /**
+   * Optional: a representation with no row to edit (an inline `Subtasks:` reference). The core then
+   * asks for `materialize` to create one durable row (D3).
+   */
+  materialize?(doc: TaskDocumentView, match: TaskReferenceMatch, id: string, status: SubtaskStatus): TaskDocumentEdit | null
+}
+
+export type TaskReferenceParsersContext = {
+  apiVersion: number
+}
+
+// ---------------------------------------------------------------------------------------------
+// merge-preflight-checks
+// ---------------------------------------------------------------------------------------------
+
+export type PreflightVerdict = 'pass' | 'warning' | 'blocker'
+
+export interface PreflightResult {
+  verdict: PreflightVerdict
+  message: string
+  /** A command or instruction that fixes the problem; required for blockers. */
+  remediation?: string
+  details?: Record<string, unknown>
+}
+
+/** Everything a check may read. Checks never write: the dry run must stay read-only. */
+export interface MergePreflightContext {
+  apiVersion: number
+  repoRoot: string
+  missionSlug: string
+  missionDir: string
+  targetBranch: string
+  missionBranch: string
+  strategy: 'merge' | 'rebase' | 'squash'
+  push: boolean
+  lanes: ReadonlyArray<{branch: string; laneId: string; worktree: string; wpIds: readonly string[]}>
+  /** Current lane of every work package, from the event log. */
+  wpLanes: Readonly<Record<string, string>>
+  /** Run git read-only in a directory (default the primary checkout). Never throws on exit != 0. */
+  git(args: string[], cwd?: string): Promise<{code: number; stderr: string; stdout: string}>
+}
+
+export interface PreflightCheck {
+  /** Stable id, reported as the blocker id (`missing_mission_branch`). */
+  id: string
+  /** Lower runs (and is reported) first. */
+  order: number
+  run(ctx: MergePreflightContext): Promise<PreflightResult | PreflightResult[]>
+}
+
+export type MergePreflightChecksContext = {
+  apiVersion: number
+}
+
+// ---------------------------------------------------------------------------------------------
+// lifecycle events (emitted by the core, consumed by plugin-sync)
+// ---------------------------------------------------------------------------------------------
+
+export interface LifecycleEvent {
+  /** Envelope event type: MissionCreated, WPStatusChanged, HistoryAdded. */
+  eventType: 'HistoryAdded' | 'MissionCreated' | 'WPStatusChanged'
+  aggregateType: 'Mission' | 'WorkPackage'
+  aggregateId: string
+  /** When it happened (the local event's `at`). */
+  occurredAt: string
+  /** The local status event id, when there is one. */
+  causationId: null | string
+  payload: Record<string, unknown>
+  projectRoot: string
+}
+
+export type LifecycleEventsContext = {
+  apiVersion: number
+  events: LifecycleEvent[]
+}
+
+/** The custom hook events of spec-kitty, typed for `config.runHook<'event', Hooks>`. */
+/** Context types are `type` aliases: oclif requires hook options assignable to Record<string, unknown>. */
+export interface SpecKittyHooks extends Interfaces.Hooks {
+  'lifecycle-events': {options: LifecycleEventsContext; return: void}
+  'merge-preflight-checks': {options: MergePreflightChecksContext; return: PreflightCheck[]}
+  'task-reference-parsers': {options: TaskReferenceParsersContext; return: TaskReferenceParser[]}
+}
+
+export type TaskReferenceParsersHook = Hook<'task-reference-parsers', SpecKittyHooks>
+export type MergePreflightChecksHook = Hook<'merge-preflight-checks', SpecKittyHooks>
+export type LifecycleEventsHook = Hook<'lifecycle-events', SpecKittyHooks>

@@ -1,0 +1,68 @@
+import {spawnSync} from 'node:child_process'
+
+import {CliError} from '../output/cli-error.js'
+
+export interface GitResult {
+  code: number
+  stderr: string
+  stdout: string
+}
+
+/**
+ * The one place that runs git. Synchronous: commands run a handful of short git calls, often inside
+ * the mission lock, and a plain call keeps that code linear. Never throws on a non-zero exit.
+ */
+export function git(args: readonly string[], cwd: string): GitResult {
+  const result = spawnSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    // Never open an editor or a pager, never ask for credentials: agents have no terminal.
+    env: {...process.env, GIT_EDITOR: 'true', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C'},
+  })
+  if (result.error) {
+    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT'
+    throw new CliError(missing ? 'git_not_found' : 'git_failed', missing ? 'git is not installed or not on PATH.' : `git ${args[0]} could not run: ${result.error.message}`, {
+      remediation: missing ? 'Install git (2.38 or newer) and make sure it is on PATH.' : 'Check that git works in this directory: git status',
+    })
+  }
+
+  return {code: result.status ?? 1, stderr: result.stderr, stdout: result.stdout}
+}
+
+/** git that must succeed: a failure becomes a CliError naming the command and git's own words. */
+export function gitOk(args: readonly string[], cwd: string, code = 'git_failed'): string {
+  const result = git(args, cwd)
+  if (result.code !== 0) {
+    throw new CliError(code, `git ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim()}`, {
+      remediation: `Run the command yourself in ${cwd} to see what git needs.`,
+    })
+  }
+
+  return result.stdout
+}
+
+export function currentBranch(cwd: string): string | undefined {
+  const result = git(['symbolic-ref', '--quiet', '--short', 'HEAD'], cwd)
+  return result.code === 0 ? result.stdout.trim() : undefined
+}
+
+export function revParse(ref: string, cwd: string): string | undefined {
+  const result = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd)
+  return result.code === 0 ? result.stdout.trim() : undefined
+}
+
+export function branchExists(branch: string, cwd: string): boolean {
+  return git(['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], cwd).code === 0
+}
+
+/** Tracked changes and untracked files, as `git status --porcelain` lines (ignored files excluded). */
+export function dirtyPaths(cwd: string): string[] {
+  return gitOk(['status', '--porcelain', '--untracked-files=normal'], cwd)
+    .split('\n')
+    .filter((line) => line.length > 0)
+}
+
+export function commonGitDir(cwd: string): string {
+  return gitOk(['rev-parse', '--path-format=absolute', '--git-common-dir'], cwd).trim()
+}

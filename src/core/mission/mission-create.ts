@@ -1,0 +1,88 @@
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
+import {join, relative} from 'node:path'
+
+import {currentBranch, git} from '../git/git.js'
+import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
+import {CliError} from '../output/cli-error.js'
+import {specsDir} from './mission-handle.js'
+import {type MissionMeta, writeMissionMeta} from './mission-meta.js'
+
+export interface CreateMissionInput {
+  friendlyName?: string
+  missionType?: string
+  purposeContext?: string
+  purposeTldr?: string
+  slug: string
+  targetBranch?: string
+}
+
+export interface CreatedMission {
+  createdFiles: string[]
+  meta: MissionMeta
+  missionDir: string
+  missionSlug: string
+}
+
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+
+function specScaffold(friendlyName: string, slug: string): string {
+  return `# Specification: ${friendlyName}\n\nMission: \`${slug}\`\n\n## Purpose\n\n## User Scenarios & Testing\n\n## Functional Requirements\n\n## Success Criteria\n`
+}
+
+/**
+ * `agent mission create`: validate everything first, then create the folder. A refused create
+ * leaves no file behind.
+ */
+export function createMission(root: string, input: CreateMissionInput): CreatedMission {
+  const bare = input.slug.replace(/^\d{3}-/, '')
+  if (!KEBAB.test(bare)) {
+    throw new CliError('invalid_slug', `Mission slug "${input.slug}" is not kebab-case.`, {
+      remediation: 'Use lower-case letters, digits and single dashes, e.g. demo-widgets',
+    })
+  }
+
+  for (const [flag, value] of [['--friendly-name', input.friendlyName], ['--purpose-tldr', input.purposeTldr]] as const) {
+    if (value !== undefined && value.trim() === '') {
+      throw new CliError('invalid_argument', `${flag} must not be empty.`, {remediation: `Pass a non-empty ${flag} or leave it out.`})
+    }
+  }
+
+  if (git(['rev-parse', '--is-inside-work-tree'], root).code !== 0) {
+    throw new CliError('not_a_git_repository', `${root} is not inside a git repository.`, {remediation: 'Run "git init" (and commit once) first.'})
+  }
+
+  const branch = currentBranch(root)
+  if (!branch) {
+    throw new CliError('detached_head', 'HEAD is detached; a mission needs a branch to target.', {
+      remediation: 'Check out a branch first: git switch <branch>',
+    })
+  }
+
+  const missionId = newUlid()
+  const missionSlug = `${bare}-${missionId.slice(0, 8)}`
+  const missionDir = join(specsDir(root), missionSlug)
+  if (existsSync(missionDir)) {
+    throw new CliError('mission_exists', `${missionDir} already exists.`, {remediation: 'Run the command again to mint a new id.'})
+  }
+
+  const friendlyName = input.friendlyName ?? bare.replaceAll('-', ' ')
+  const meta: MissionMeta = {
+    created_at: pythonIsoTimestamp(),
+    friendly_name: friendlyName,
+    mission_id: missionId,
+    mission_number: null,
+    mission_slug: missionSlug,
+    mission_type: input.missionType ?? 'software-dev',
+    purpose_context: input.purposeContext ?? '',
+    purpose_tldr: input.purposeTldr ?? '',
+    slug: missionSlug,
+    target_branch: input.targetBranch ?? branch,
+  }
+
+  mkdirSync(join(missionDir, 'tasks'), {recursive: true})
+  writeFileSync(join(missionDir, 'tasks', '.gitkeep'), '')
+  writeFileSync(join(missionDir, 'spec.md'), specScaffold(friendlyName, missionSlug))
+  writeMissionMeta(missionDir, meta)
+  const createdFiles = ['meta.json', 'spec.md', 'tasks/.gitkeep'].map((f) => relative(root, join(missionDir, f)))
+  return {createdFiles, meta, missionDir, missionSlug}
+}

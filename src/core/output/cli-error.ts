@@ -1,0 +1,37 @@
+import {ExitCode, type ExitCodeValue} from './exit-codes.js'
+
+export interface CliErrorOptions {
+  /** What to do about it, worded so that it can be pasted or followed as is. */
+  remediation?: string
+  exitCode?: ExitCodeValue
+  /** Command-specific fields added next to `error` in the JSON document. */
+  fields?: Record<string, unknown>
+}
+
+/**
+ * An expected failure: a stable `code` for programs, a `message` for people and a `remediation`.
+ * Anything thrown that is not a CliError is a bug and is reported as `internal_error`.
+ */
+export class CliError extends Error {
+  readonly code: string
+  readonly exitCode: ExitCodeValue
+  readonly fields: Record<string, unknown>
+  readonly remediation: string
+
+  constructor(code: string, message: string, options: CliErrorOptions = {}) {
+    super(message)
+    this.name = 'CliError'
+    this.code = code
+    this.remediation = options.remediation ?? ''
+    this.exitCode = options.exitCode ?? ExitCode.failed
+    this.fields = options.fields ?? {}
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {...this.fields, error: {code: this.code, message: this.message, remediation: this.remediation}}
+  }
+}
+
+export function usageError(code: string, message: string, remediation: string): CliError {
+  return new CliError(code, message, {exitCode: ExitCode.usage, remediation})
+}

@@ -1,0 +1,25 @@
+/**
+ * The only module that writes a command's result to stdout. In JSON mode exactly one document is
+ * written; everything else a command wants to say goes to stderr through `note`.
+ */
+
+export interface CommandOutcome {
+  /** The --json document. */
+  document: Record<string, unknown>
+  /** Human lines for stdout (without --json). */
+  human: string[]
+  exitCode: number
+}
+
+export function printJson(document: unknown): void {
+  process.stdout.write(JSON.stringify(document, null, 2) + '\n')
+}
+
+export function printHuman(lines: readonly string[]): void {
+  if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n')
+}
+
+/** A side remark for people (progress, hints); never on stdout so that --json stays clean. */
+export function note(line: string): void {
+  process.stderr.write(line + '\n')
+}

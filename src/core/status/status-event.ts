@@ -1,0 +1,36 @@
+import {pythonJsonLine} from '../io/python-json.js'
+import type {Lane, LaneOrGenesis} from './lanes.js'
+
+export interface ReviewEvidence {
+  reference: string
+  reviewer: string
+  verdict: 'approved' | 'rejected'
+}
+
+/** One lane row of status.events.jsonl, exactly the fields upstream writes. */
+export interface StatusEvent {
+  actor: string
+  at: string
+  event_id: string
+  evidence: null | {review: ReviewEvidence; [key: string]: unknown}
+  execution_mode: string
+  force: boolean
+  from_lane: LaneOrGenesis
+  mission_id?: string
+  mission_slug: string
+  policy_metadata: null | Record<string, unknown>
+  reason: null | string
+  review_ref: null | string
+  to_lane: Lane
+  wp_id: string
+  [key: string]: unknown
+}
+
+/** Rows with these keys are lifecycle or retrospective records: kept in the file, skipped by the reducer. */
+export function isNonLaneRow(row: Record<string, unknown>): boolean {
+  return 'event_type' in row || 'event_name' in row || 'type' in row
+}
+
+export function serializeEvent(event: StatusEvent): string {
+  return pythonJsonLine(event)
+}

@@ -1,0 +1,113 @@
+import type {TaskDocumentEdit, TaskDocumentView} from '../../api/index.js'
+
+/** `### WP01: …`, `## Work Package WP01`, `## Work Package 01 — …` (upstream misses the last one). */
+const WP_HEADING = /^(#{1,6})\s+(?:\*\*)?(?:Work\s+Package\s+(?:WP)?|WP)(\d{2,})\b/i
+const HEADING = /^(#{1,6})\s/
+const FENCE = /^\s*(```|~~~)/
+
+/**
+ * tasks.md as lines plus the facts every parser needs: which lines are inside code fences and which
+ * work-package section each line belongs to. Line terminators are kept per line so that an edit
+ * never changes the bytes of untouched lines (CRLF files stay CRLF).
+ */
+export class TaskDocument implements TaskDocumentView {
+  readonly fenced: boolean[]
+  readonly lines: string[]
+  private readonly promptSubtaskIndex: ReadonlyMap<string, readonly string[]>
+  private readonly sectionOfLine: Array<string | undefined>
+  private readonly terminators: string[]
+
+  constructor(text: string, promptSubtasks: ReadonlyMap<string, readonly string[]> = new Map()) {
+    const parts = text.split(/(\r?\n)/)
+    this.lines = []
+    this.terminators = []
+    for (let i = 0; i < parts.length; i += 2) {
+      if (i === parts.length - 1 && parts[i] === '') break
+      this.lines.push(parts[i])
+      this.terminators.push(parts[i + 1] ?? '')
+    }
+
+    this.promptSubtaskIndex = promptSubtasks
+    this.fenced = this.computeFences()
+    this.sectionOfLine = this.computeSections()
+  }
+
+  /** Line terminator to use for inserted lines: the file's own. */
+  get newline(): string {
+    return this.terminators.find((t) => t !== '') ?? '\n'
+  }
+
+  /** A new document with the edit applied (edits shift lines, so the view is rebuilt). */
+  apply(edit: TaskDocumentEdit): TaskDocument {
+    const lines = [...this.lines]
+    const terminators = [...this.terminators]
+    if (edit.kind === 'replace') {
+      lines[edit.line] = edit.text
+    } else if (edit.kind === 'delete') {
+      lines.splice(edit.line, 1)
+      terminators.splice(edit.line, 1)
+    } else {
+      // Inserting after a last line that has no terminator must give that line one.
+      if (terminators[edit.after] === '') terminators[edit.after] = this.newline
+      lines.splice(edit.after + 1, 0, edit.text)
+      terminators.splice(edit.after + 1, 0, edit.after + 1 === this.lines.length ? '' : this.newline)
+    }
+
+    return new TaskDocument(lines.map((line, i) => line + terminators[i]).join(''), this.promptSubtaskIndex)
+  }
+
+  promptSubtasks(wpId: string): readonly string[] {
+    return this.promptSubtaskIndex.get(wpId) ?? []
+  }
+
+  /** Work packages: section headings in order, then prompt files without a section. */
+  workPackageIds(): string[] {
+    const sections = this.sectionOfLine.filter((id): id is string => id !== undefined)
+    return [...new Set([...sections, ...[...this.promptSubtaskIndex.keys()].sort()])]
+  }
+
+  text(): string {
+    return this.lines.map((line, i) => line + this.terminators[i]).join('')
+  }
+
+  wpOfLine(line: number): string | undefined {
+    return this.sectionOfLine[line]
+  }
+
+  private computeFences(): boolean[] {
+    let open: string | undefined
+    return this.lines.map((line) => {
+      const fence = FENCE.exec(line)?.[1]
+      if (open === undefined) {
+        if (fence) open = fence
+        return fence !== undefined
+      }
+
+      if (fence === open) open = undefined
+      return true
+    })
+  }
+
+  /** A WP section runs to the next heading of the same or a higher level, or the next WP heading. */
+  private computeSections(): Array<string | undefined> {
+    let current: string | undefined
+    let level = 0
+    return this.lines.map((line, i) => {
+      if (this.fenced[i]) return current
+      const wp = WP_HEADING.exec(line)
+      if (wp) {
+        current = `WP${wp[2]}`
+        level = wp[1].length
+        return current
+      }
+
+      const heading = HEADING.exec(line)
+      if (heading && heading[1].length <= level) {
+        current = undefined
+        level = 0
+      }
+
+      return current
+    })
+  }
+}

@@ -1,0 +1,117 @@
+import type {SubtaskStatus, TaskDocumentEdit, TaskReferenceMatch, TaskReferenceParser} from '../../api/index.js'
+import {CliError} from '../output/cli-error.js'
+import type {TaskDocument} from './task-document.js'
+
+export interface RegisteredParser extends TaskReferenceParser {
+  plugin: string
+}
+
+export type SubtaskState = 'done' | 'pending' | 'unknown'
+
+interface Found {
+  match: TaskReferenceMatch
+  parser: RegisteredParser
+}
+
+/** The outcome of making one subtask id say a status, before it is written. */
+export interface SubtaskResolution {
+  doc: TaskDocument
+  format: null | string
+  outcome: 'already_satisfied' | 'not_found' | 'updated'
+  /** Only references without status exist (an inline `Subtasks:` mention). */
+  referenceOnly: boolean
+}
+
+/**
+ * All task-reference parsers, from every plugin, in precedence order. The core owns the algorithm
+ * (find every representation, edit all of them, decide the outcome); parsers own the grammar.
+ */
+export class TaskReferenceRegistry {
+  readonly parsers: readonly RegisteredParser[]
+
+  constructor(parsers: RegisteredParser[]) {
+    const byName = new Map<string, RegisteredParser>()
+    for (const parser of parsers) {
+      const other = byName.get(parser.name)
+      if (other) {
+        throw new CliError('duplicate_contribution', `Task-reference parser "${parser.name}" is contributed by both ${other.plugin} and ${parser.plugin}.`, {
+          remediation: `Uninstall one of the two plugins: spec-kitty plugins uninstall ${parser.plugin}`,
+        })
+      }
+
+      byName.set(parser.name, parser)
+    }
+
+    this.parsers = [...parsers].sort((a, b) => a.precedence - b.precedence || a.name.localeCompare(b.name))
+  }
+
+  /** The parser that expands `id` into owned subtasks (bare WP ids), if any. */
+  expander(id: string): RegisteredParser | undefined {
+    return this.parsers.find((p) => p.expand && p.idPattern.test(id))
+  }
+
+  formatNames(id: string): string[] {
+    return this.parsersFor(id).map((p) => p.name)
+  }
+
+  parsersFor(id: string): RegisteredParser[] {
+    return this.parsers.filter((p) => !p.expand && p.idPattern.test(id))
+  }
+
+  /** Make every representation of `id` say `status` (D2), materializing a row when needed (D3). */
+  resolveSubtask(doc: TaskDocument, id: string, status: SubtaskStatus): SubtaskResolution {
+    const found = this.find(doc, id)
+    if (found.length === 0) return {doc, format: null, outcome: 'not_found', referenceOnly: false}
+    const format = found[0].parser.name
+    const stateful = found.filter((f) => f.match.done !== undefined)
+    let edits: TaskDocumentEdit[]
+    if (stateful.length > 0) {
+      edits = stateful.map((f) => f.parser.apply(doc, f.match, id, status)).filter((e): e is TaskDocumentEdit => e !== null)
+    } else if (status === 'pending') {
+      // Nothing records this id as done, so there is nothing to un-mark and nothing to insert.
+      return {doc, format, outcome: 'already_satisfied', referenceOnly: true}
+    } else {
+      const materializer = found.find((f) => f.parser.materialize)
+      const edit = materializer?.parser.materialize!(doc, materializer.match, id, status)
+      edits = edit ? [edit] : []
+      if (edits.length === 0) return {doc, format, outcome: 'not_found', referenceOnly: true}
+    }
+
+    if (edits.length === 0) return {doc, format, outcome: 'already_satisfied', referenceOnly: false}
+    return {doc: applyEdits(doc, edits), format, outcome: 'updated', referenceOnly: stateful.length === 0}
+  }
+
+  /** Is this subtask done? The first representation with a status decides (they agree after D2). */
+  subtaskState(doc: TaskDocument, id: string): SubtaskState {
+    const found = this.find(doc, id)
+    if (found.length === 0) return 'unknown'
+    const stateful = found.find((f) => f.match.done !== undefined)
+    if (!stateful) return 'pending'
+    return stateful.match.done ? 'done' : 'pending'
+  }
+
+  /** Subtask ids a work package owns, or undefined when the WP does not exist. */
+  subtasksOf(doc: TaskDocument, wpId: string): string[] | undefined {
+    return this.expander(wpId)?.expand!(doc, wpId)
+  }
+
+  private find(doc: TaskDocument, id: string): Found[] {
+    return this.parsersFor(id).flatMap((parser) => parser.find(doc, id).map((match) => ({match, parser})))
+  }
+}
+
+/** Apply one id's edits: replaces first, then deletes bottom-up, then inserts; a delete wins a line. */
+export function applyEdits(doc: TaskDocument, edits: readonly TaskDocumentEdit[]): TaskDocument {
+  const deleted = new Set(edits.filter((e) => e.kind === 'delete').map((e) => e.line))
+  const replaced = new Set<number>()
+  let result = doc
+  for (const edit of edits) {
+    if (edit.kind !== 'replace' || deleted.has(edit.line) || replaced.has(edit.line)) continue
+    replaced.add(edit.line)
+    result = result.apply(edit)
+  }
+
+  for (const line of [...deleted].sort((a, b) => b - a)) result = result.apply({kind: 'delete', line})
+  for (const edit of edits) if (edit.kind === 'insert') result = result.apply(edit)
+  return result
+}
