@@ -3,9 +3,13 @@
  * written; everything else a command wants to say goes to stderr through `note`.
  */
 
+import type {CliError} from './cli-error.js'
+
 export interface CommandOutcome {
   /** The --json document. */
   document: Record<string, unknown>
+  /** Set when the command failed with an error (printed to stderr in human mode). */
+  error?: CliError
   /** Human lines for stdout (without --json). */
   human: string[]
   exitCode: number

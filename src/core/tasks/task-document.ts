@@ -44,13 +44,16 @@ export class TaskDocument implements TaskDocumentView {
     if (edit.kind === 'replace') {
       lines[edit.line] = edit.text
     } else if (edit.kind === 'delete') {
+      // Deleting an unterminated last line makes the line above it the unterminated one again.
+      if (terminators[edit.line] === '' && edit.line > 0) terminators[edit.line - 1] = ''
       lines.splice(edit.line, 1)
       terminators.splice(edit.line, 1)
     } else {
-      // Inserting after a last line that has no terminator must give that line one.
-      if (terminators[edit.after] === '') terminators[edit.after] = this.newline
+      // The new line takes the file's newline; after an unterminated last line, it becomes the last.
+      const unterminated = terminators[edit.after] === ''
+      if (unterminated) terminators[edit.after] = this.newline
       lines.splice(edit.after + 1, 0, edit.text)
-      terminators.splice(edit.after + 1, 0, edit.after + 1 === this.lines.length ? '' : this.newline)
+      terminators.splice(edit.after + 1, 0, unterminated ? '' : this.newline)
     }
 
     return new TaskDocument(lines.map((line, i) => line + terminators[i]).join(''), this.promptSubtaskIndex)

@@ -1,0 +1,57 @@
+import {Args, Flags} from '@oclif/core'
+
+import {SpecKittyCommand} from '../../../base-command.js'
+import {publishLifecycleEvents} from '../../../contributions.js'
+import {createMission} from '../../../core/mission/mission-create.js'
+import type {CommandOutcome} from '../../../core/output/render.js'
+import {findProjectRoot} from '../../../core/project/project-root.js'
+
+export default class MissionCreate extends SpecKittyCommand {
+  static args = {slug: Args.string({description: 'Kebab-case name, e.g. demo-widgets. The folder becomes <slug>-<mid8>.', required: true})}
+  static description = 'Creates kitty-specs/<slug>-<mid8>/ with meta.json (a fresh ULID mission id), a spec.md scaffold and tasks/. Refused outside a git repository, on a detached HEAD or for a slug that is not kebab-case; a refused create writes nothing.'
+  static examples = ['<%= config.bin %> agent mission create demo-widgets --json', '<%= config.bin %> agent mission create demo-widgets --friendly-name "Demo widgets" --purpose-tldr "Ship widgets"']
+  static flags = {
+    'friendly-name': Flags.string({description: 'Human title (default: the slug with spaces).'}),
+    'mission-type': Flags.string({default: 'software-dev', description: 'Mission type recorded in meta.json.'}),
+    'purpose-context': Flags.string({description: 'Longer description of why the mission exists.'}),
+    'purpose-tldr': Flags.string({description: 'One-line purpose.'}),
+    'target-branch': Flags.string({description: 'Branch the mission lands on (default: the current branch).'}),
+  }
+
+  static summary = 'Create a mission.'
+
+  protected async execute(): Promise<CommandOutcome> {
+    const {args, flags} = await this.parseInput(MissionCreate)
+    const {root} = findProjectRoot(process.cwd())
+    const created = createMission(root, {
+      friendlyName: flags['friendly-name'],
+      missionType: flags['mission-type'],
+      purposeContext: flags['purpose-context'],
+      purposeTldr: flags['purpose-tldr'],
+      slug: args.slug,
+      targetBranch: flags['target-branch'],
+    })
+    const {meta} = created
+    await publishLifecycleEvents(this.config, [
+      {aggregateId: String(meta.mission_id), aggregateType: 'Mission', causationId: null, eventType: 'MissionCreated', occurredAt: String(meta.created_at), payload: {...meta}, projectRoot: root},
+    ])
+    return {
+      document: {
+        created_at: meta.created_at,
+        created_files: created.createdFiles,
+        feature_dir: created.missionDir,
+        friendly_name: meta.friendly_name,
+        mission_id: meta.mission_id,
+        mission_number: null,
+        mission_slug: created.missionSlug,
+        mission_type: meta.mission_type,
+        next_step: 'Write spec.md, plan.md and tasks.md, then run: spec-kitty agent mission finalize-tasks --mission ' + created.missionSlug,
+        result: 'success',
+        slug: created.missionSlug,
+        target_branch: meta.target_branch,
+      },
+      exitCode: 0,
+      human: [`Created mission ${created.missionSlug} in ${created.missionDir}`, `Next: write spec.md and tasks.md, then spec-kitty agent mission finalize-tasks --mission ${created.missionSlug}`],
+    }
+  }
+}

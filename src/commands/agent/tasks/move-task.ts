@@ -1,0 +1,88 @@
+import {Args, Flags} from '@oclif/core'
+
+import {SpecKittyCommand} from '../../../base-command.js'
+import {publishLifecycleEvents, taskReferenceRegistry} from '../../../contributions.js'
+import {resolveMission} from '../../../core/mission/mission-handle.js'
+import {usageError} from '../../../core/output/cli-error.js'
+import type {CommandOutcome} from '../../../core/output/render.js'
+import {autoCommitDefault, readProjectConfig} from '../../../core/project/project-config.js'
+import {findProjectRoot} from '../../../core/project/project-root.js'
+import {eventLogPath} from '../../../core/status/event-log.js'
+import {LANES, parseLane} from '../../../core/status/lanes.js'
+import {laneChangeEvents} from '../../../core/status/lifecycle-events.js'
+import {moveTask} from '../../../core/status/move-task.js'
+import {WORK_PACKAGE_ID} from '../../../core/tasks/task-id.js'
+import {autoCommitFlag, missionFlag} from '../../../flags.js'
+
+export default class MoveTask extends SpecKittyCommand {
+  static args = {wp: Args.string({description: 'Work package id, e.g. WP01.', required: true})}
+  static description = `Appends the lane events of a move to status.events.jsonl, under the mission lock.
+
+Forward moves write one event per hop (planned → for_review = 3 events). Moving to for_review, approved or done needs every subtask the WP owns to be done (see mark-status). Backward moves are forced automatically with reason "backward rewind: A -> B". Moving to planned needs --review-feedback-file. done and canceled are terminal. --force writes one forced event and needs --note (or uses "Force move to <lane>"). A refused move writes nothing and says which guard refused it.`
+
+  static examples = [
+    '<%= config.bin %> agent tasks move-task WP01 --to claimed --mission demo-widgets-01J9ZK3M --agent claude',
+    '<%= config.bin %> agent tasks move-task WP01 --to for_review --mission demo-widgets-01J9ZK3M --json',
+    '<%= config.bin %> agent tasks move-task WP01 --to planned --review-feedback-file review.md --mission demo-widgets-01J9ZK3M',
+  ]
+
+  static flags = {
+    agent: Flags.string({description: 'Who makes the move (default: user).'}),
+    'approval-ref': Flags.string({description: 'Reference recorded as review evidence for approved/done.'}),
+    'auto-commit': autoCommitFlag,
+    'done-override-reason': Flags.string({description: 'Allow done although the lane branch is not merged; recorded in the event.'}),
+    force: Flags.boolean({description: 'Override the transition rules and guards (one forced event).'}),
+    mission: missionFlag,
+    note: Flags.string({description: 'Reason or note recorded with the move.'}),
+    'review-feedback-file': Flags.string({description: 'Markdown feedback for a move back to planned (stored as review-cycle-N.md).'}),
+    reviewer: Flags.string({description: 'Reviewer recorded in approval evidence (default: git user.name).'}),
+    to: Flags.string({description: `Target lane: ${LANES.join(', ')} (or doing).`, required: true}),
+  }
+
+  static summary = 'Move a work package to another lane.'
+
+  protected async execute(): Promise<CommandOutcome> {
+    const {args, flags} = await this.parseInput(MoveTask)
+    const to = parseLane(flags.to)
+    if (!to) throw usageError('invalid_lane', `Unknown lane "${flags.to}".`, `Use one of: ${LANES.join(', ')} (or doing)`)
+    const wpId = args.wp.toUpperCase()
+    if (!WORK_PACKAGE_ID.test(wpId)) throw usageError('invalid_wp_id', `"${args.wp}" is not a work package id.`, 'Pass an id like WP01.')
+    const {root} = findProjectRoot(process.cwd())
+    const mission = resolveMission(root, flags.mission)
+    const result = moveTask({
+      actor: flags.agent ?? 'user',
+      approvalRef: flags['approval-ref'],
+      autoCommit: flags['auto-commit'] ?? autoCommitDefault(readProjectConfig(root)),
+      doneOverrideReason: flags['done-override-reason'],
+      force: flags.force,
+      mission,
+      note: flags.note,
+      registry: await taskReferenceRegistry(this.config),
+      reviewer: flags.reviewer,
+      reviewFeedbackFile: flags['review-feedback-file'],
+      root,
+      to,
+      wpId,
+    })
+    await publishLifecycleEvents(this.config, laneChangeEvents(root, mission, result.events))
+    const moved = result.events.length > 0
+    return {
+      document: {
+        commit: result.commit ?? null,
+        event_id: result.events.at(-1)?.event_id ?? null,
+        event_ids: result.events.map((e) => e.event_id),
+        new_lane: result.newLane,
+        old_lane: result.oldLane,
+        path: result.wpFile ?? null,
+        result: 'success',
+        review_feedback: result.reviewFeedback ?? null,
+        status_events_path: eventLogPath(mission.dir),
+        task_id: wpId,
+        to_lane: to,
+        work_package_id: wpId,
+      },
+      exitCode: 0,
+      human: [moved ? `Moved ${wpId} from ${result.oldLane} to ${result.newLane} (${result.events.length} event${result.events.length === 1 ? '' : 's'}).` : `${wpId} is already in ${to}; nothing written.`],
+    }
+  }
+}

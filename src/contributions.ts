@@ -1,0 +1,49 @@
+import type {Config} from '@oclif/core'
+
+import {API_VERSION, type LifecycleEvent, type PreflightCheck, type SpecKittyHooks} from './api/index.js'
+import {CliError} from './core/output/cli-error.js'
+import {type RegisteredParser, TaskReferenceRegistry} from './core/tasks/task-reference-registry.js'
+
+/**
+ * Collect contributions from every plugin (core and third-party alike) through the custom hook
+ * events. The core has no built-in list of formats or checks.
+ */
+async function collect<E extends 'merge-preflight-checks' | 'task-reference-parsers'>(config: Config, event: E): Promise<Array<{plugin: string; value: SpecKittyHooks[E]['return'][number]}>> {
+  const result = await config.runHook<E, SpecKittyHooks>(event, {apiVersion: API_VERSION} as SpecKittyHooks[E]['options'])
+  const failure = result.failures[0]
+  if (failure) {
+    throw new CliError('plugin_failed', `Plugin ${failure.plugin.name} failed in its ${event} hook: ${failure.error.message}`, {
+      remediation: `Update or uninstall the plugin: spec-kitty plugins uninstall ${failure.plugin.name}`,
+    })
+  }
+
+  return result.successes.flatMap(({plugin, result: values}) => (Array.isArray(values) ? values : []).map((value) => ({plugin: plugin.name, value})))
+}
+
+export async function taskReferenceRegistry(config: Config): Promise<TaskReferenceRegistry> {
+  const parsers: RegisteredParser[] = (await collect(config, 'task-reference-parsers')).map(({plugin, value}) => ({...value, plugin}))
+  return new TaskReferenceRegistry(parsers)
+}
+
+export async function preflightChecks(config: Config): Promise<Array<PreflightCheck & {plugin: string}>> {
+  const checks = (await collect(config, 'merge-preflight-checks')).map(({plugin, value}) => ({...value, plugin}))
+  const byId = new Map<string, string>()
+  for (const check of checks) {
+    const other = byId.get(check.id)
+    if (other) {
+      throw new CliError('duplicate_contribution', `Merge preflight check "${check.id}" is contributed by both ${other} and ${check.plugin}.`, {
+        remediation: `Uninstall one of the two plugins: spec-kitty plugins uninstall ${check.plugin}`,
+      })
+    }
+
+    byId.set(check.id, check.plugin)
+  }
+
+  return checks.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id))
+}
+
+/** Hand lifecycle events to whoever listens (plugin-sync). Never fails the command. */
+export async function publishLifecycleEvents(config: Config, events: LifecycleEvent[]): Promise<void> {
+  if (events.length === 0) return
+  await config.runHook<'lifecycle-events', SpecKittyHooks>('lifecycle-events', {apiVersion: API_VERSION, events})
+}

@@ -1,0 +1,42 @@
+import {relative} from 'node:path'
+
+import {CliError} from '../output/cli-error.js'
+import {currentBranch, git, gitOk} from './git.js'
+
+const ALLOW_ENV = 'SPEC_KITTY_ALLOW_PROTECTED_BRANCH_COMMITS'
+
+/** `main`, `master` and origin's default branch, as upstream protects them. */
+export function isProtectedBranch(branch: string, root: string): boolean {
+  if (branch === 'main' || branch === 'master') return true
+  const origin = git(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], root)
+  return origin.code === 0 && origin.stdout.trim() === `origin/${branch}`
+}
+
+/**
+ * Refuse an auto-commit on a protected branch *before* anything is written, so a refused command
+ * changes nothing. `SPEC_KITTY_ALLOW_PROTECTED_BRANCH_COMMITS=1` is upstream's escape hatch.
+ */
+export function assertAutoCommitAllowed(root: string): void {
+  if (/^(?:1|true|yes)$/i.test(process.env[ALLOW_ENV]?.trim() ?? '')) return
+  const branch = currentBranch(root)
+  if (branch && isProtectedBranch(branch, root)) {
+    throw new CliError('protected_branch', `Refusing to auto-commit to protected branch '${branch}'.`, {
+      remediation: `Pass --no-auto-commit (and commit yourself), switch to a feature branch, or set ${ALLOW_ENV}=1.`,
+    })
+  }
+}
+
+/** Commit exactly these files (nothing else that happens to be staged). Returns the commit sha. */
+export function commitFiles(root: string, paths: readonly string[], message: string): string | undefined {
+  const relativePaths = [...new Set(paths.map((p) => relative(root, p)))]
+  gitOk(['add', '--', ...relativePaths], root)
+  const staged = git(['diff', '--cached', '--quiet', '--', ...relativePaths], root)
+  if (staged.code === 0) return undefined
+  gitOk(['commit', '--quiet', '--no-verify', '-m', message, '--only', '--', ...relativePaths], root, 'auto_commit_failed')
+  return gitOk(['rev-parse', 'HEAD'], root).trim()
+}
+
+/** Upstream's commit subjects name the spec by the slug up to its first dash ("… on spec demo"). */
+export function specLabel(missionSlug: string): string {
+  return missionSlug.split('-')[0]
+}

@@ -1,0 +1,151 @@
+import {writeFileIfChanged} from '../io/atomic-write.js'
+import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
+import {pythonJsonDocument} from '../io/python-json.js'
+import {CliError} from '../output/cli-error.js'
+import {readMissionStatus, recordEvents} from '../status/mission-status.js'
+import type {StatusEvent} from '../status/status-event.js'
+import {loadMissionTasks} from '../tasks/tasks-file.js'
+import type {Mission} from './mission-handle.js'
+import {withMissionLock} from './mission-lock.js'
+import {type ExecutionLane, type LanesManifest, lanesPath, readLanesManifest} from './lanes-manifest.js'
+
+export interface FinalizeResult {
+  lanes: ExecutionLane[]
+  lanesWritten: boolean
+  missionBranch: string
+  seeded: string[]
+  workPackages: string[]
+}
+
+const DEPENDS = /(?:depends\s+on|\*\*dependencies\*\*\s*:|dependencies\s*:)(.*)$/i
+
+/** Dependencies from prompt frontmatter plus `Depends on WP01` / `**Dependencies**: WP01` lines. */
+function dependencyGraph(mission: Mission): {deps: Map<string, Set<string>>; owned: Map<string, string[]>; wpIds: string[]} {
+  const tasks = loadMissionTasks(mission.dir)
+  if (!tasks.exists) {
+    throw new CliError('tasks_missing', `${tasks.path} does not exist.`, {remediation: 'Write tasks.md (one section per work package) before finalizing.'})
+  }
+
+  const wpIds = tasks.doc.workPackageIds()
+  if (wpIds.length === 0) {
+    throw new CliError('no_work_packages', `${tasks.path} has no work-package sections and tasks/ has no WP prompt files.`, {
+      remediation: 'Add sections like "## Work Package WP01: …" to tasks.md, or prompt files tasks/WP01-<name>.md.',
+    })
+  }
+
+  const deps = new Map(wpIds.map((id) => [id, new Set(tasks.workPackages.get(id)?.dependencies ?? [])]))
+  for (const [line, text] of tasks.doc.lines.entries()) {
+    const wp = tasks.doc.wpOfLine(line)
+    const match = DEPENDS.exec(text)
+    if (!wp || !match || tasks.doc.fenced[line]) continue
+    for (const dep of match[1].match(/WP\d{2,}/g) ?? []) if (dep !== wp) deps.get(wp)!.add(dep)
+  }
+
+  for (const [wp, set] of deps) {
+    for (const dep of set) {
+      if (!deps.has(dep)) throw new CliError('unknown_dependency', `${wp} depends on ${dep}, which is not a work package of this mission.`, {remediation: `Fix the dependency of ${wp} in tasks.md or its prompt file.`})
+    }
+  }
+
+  const owned = new Map(wpIds.map((id) => [id, tasks.workPackages.get(id)?.ownedFiles ?? []]))
+  return {deps, owned, wpIds}
+}
+
+/** Dependency order (Kahn), ties by id; a cycle is an error naming its members. */
+function executionOrder(wpIds: string[], deps: Map<string, Set<string>>): string[] {
+  const order: string[] = []
+  const remaining = new Set(wpIds)
+  while (remaining.size > 0) {
+    const ready = [...remaining].filter((id) => [...deps.get(id)!].every((d) => !remaining.has(d))).sort()
+    if (ready.length === 0) {
+      throw new CliError('dependency_cycle', `Work packages depend on each other in a cycle: ${[...remaining].sort().join(', ')}.`, {remediation: 'Break the cycle in tasks.md or the prompt files.'})
+    }
+
+    order.push(ready[0])
+    remaining.delete(ready[0])
+  }
+
+  return order
+}
+
+/** WPs that share an owned file or depend on each other share a lane (union-find). */
+export function computeLanes(wpIds: string[], deps: Map<string, Set<string>>, owned: Map<string, string[]>): ExecutionLane[] {
+  const parent = new Map(wpIds.map((id) => [id, id]))
+  const find = (id: string): string => (parent.get(id) === id ? id : find(parent.get(id)!))
+  const union = (a: string, b: string): void => {
+    parent.set(find(a), find(b))
+  }
+
+  for (const [wp, set] of deps) for (const dep of set) union(wp, dep)
+  const ownerOf = new Map<string, string>()
+  for (const [wp, files] of owned) {
+    for (const file of files) {
+      const other = ownerOf.get(file)
+      if (other) union(wp, other)
+      else ownerOf.set(file, wp)
+    }
+  }
+
+  const order = executionOrder(wpIds, deps)
+  const groups = new Map<string, string[]>()
+  for (const wp of order) groups.set(find(wp), [...(groups.get(find(wp)) ?? []), wp])
+  return [...groups.values()].map((members, index) => ({
+    depends_on_lanes: [],
+    lane_id: `lane-${String.fromCodePoint(97 + (index % 26))}${index >= 26 ? Math.floor(index / 26) : ''}`,
+    parallel_group: 0,
+    predicted_surfaces: [],
+    wp_ids: members,
+    write_scope: [...new Set(members.flatMap((wp) => owned.get(wp) ?? []))].sort(),
+  }))
+}
+
+/**
+ * `agent mission finalize-tasks`: lanes.json and the genesis → planned bootstrap events. A second
+ * run changes nothing; an existing `mission_branch` is kept verbatim (never rebuilt from the slug).
+ */
+export function finalizeTasks(root: string, mission: Mission): FinalizeResult {
+  return withMissionLock(root, mission.slug, () => {
+    const {deps, owned, wpIds} = dependencyGraph(mission)
+    const lanes = computeLanes(wpIds, deps, owned)
+    const existing = readLanesManifest(mission.dir)
+    const missionBranch = existing?.mission_branch ?? `kitty/mission-${mission.slug}`
+    const sameLanes = existing && JSON.stringify(existing.lanes.map((l) => [l.lane_id, l.wp_ids])) === JSON.stringify(lanes.map((l) => [l.lane_id, l.wp_ids]))
+    let lanesWritten = false
+    if (!sameLanes) {
+      const manifest: LanesManifest = {
+        ...existing,
+        computed_at: pythonIsoTimestamp(),
+        computed_from: 'dependency_graph+ownership',
+        lanes,
+        mission_branch: missionBranch,
+        mission_id: String(mission.meta.mission_id ?? ''),
+        mission_slug: mission.slug,
+        planning_artifact_wps: existing?.planning_artifact_wps ?? [],
+        target_branch: existing?.target_branch ?? String(mission.meta.target_branch ?? 'main'),
+        version: 1,
+      }
+      lanesWritten = writeFileIfChanged(lanesPath(mission.dir), pythonJsonDocument(manifest))
+    }
+
+    const status = readMissionStatus(mission)
+    const seeded = wpIds.filter((id) => !status.workPackages.has(id))
+    const events: StatusEvent[] = seeded.map((wpId) => ({
+      actor: 'finalize-tasks',
+      at: pythonIsoTimestamp(),
+      event_id: newUlid(),
+      evidence: null,
+      execution_mode: 'worktree',
+      force: false,
+      from_lane: 'genesis',
+      ...(typeof mission.meta.mission_id === 'string' ? {mission_id: mission.meta.mission_id} : {}),
+      mission_slug: mission.slug,
+      policy_metadata: null,
+      reason: 'canonical bootstrap',
+      review_ref: null,
+      to_lane: 'planned',
+      wp_id: wpId,
+    }))
+    if (events.length > 0) recordEvents(mission, events)
+    return {lanes: existing && sameLanes ? existing.lanes : lanes, lanesWritten, missionBranch, seeded, workPackages: wpIds}
+  })
+}

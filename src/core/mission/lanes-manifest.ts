@@ -1,0 +1,60 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {CliError} from '../output/cli-error.js'
+
+/** lanes.json. Unknown keys (top level and per lane) are kept when it is rewritten. */
+export interface ExecutionLane {
+  depends_on_lanes: string[]
+  lane_id: string
+  parallel_group: number
+  predicted_surfaces: string[]
+  wp_ids: string[]
+  write_scope: string[]
+  [key: string]: unknown
+}
+
+export interface LanesManifest {
+  computed_at: string
+  computed_from: string
+  lanes: ExecutionLane[]
+  mission_branch: string
+  mission_id: string
+  mission_slug: string
+  planning_artifact_wps: string[]
+  target_branch: string
+  version: number
+  [key: string]: unknown
+}
+
+export const lanesPath = (missionDir: string): string => join(missionDir, 'lanes.json')
+
+/** Read and validate lanes.json; undefined when the mission has none yet. */
+export function readLanesManifest(missionDir: string): LanesManifest | undefined {
+  const path = lanesPath(missionDir)
+  if (!existsSync(path)) return undefined
+  const invalid = (why: string): CliError =>
+    new CliError('invalid_lanes_manifest', `${path}: ${why}`, {remediation: `Regenerate it: spec-kitty agent mission finalize-tasks --mission <slug> (after restoring or deleting ${path})`})
+  let data: unknown
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw invalid(`not valid JSON (${(error as Error).message})`)
+  }
+
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid('not a JSON object')
+  const manifest = data as Partial<LanesManifest>
+  if (typeof manifest.mission_branch !== 'string' || manifest.mission_branch.trim() === '') throw invalid('mission_branch is missing')
+  if (!Array.isArray(manifest.lanes)) throw invalid('lanes is not a list')
+  for (const lane of manifest.lanes) {
+    if (typeof lane !== 'object' || lane === null || typeof lane.lane_id !== 'string' || !/^lane-[a-z0-9-]+$/.test(lane.lane_id)) throw invalid('a lane has no valid lane_id')
+    if (!Array.isArray(lane.wp_ids) || !lane.wp_ids.every((id) => typeof id === 'string' && /^WP\d{2,}$/.test(id))) throw invalid(`lane ${lane.lane_id} has invalid wp_ids`)
+  }
+
+  return manifest as LanesManifest
+}
+
+/** The branch a lane is implemented on: `<mission_branch>-<lane_id>`. */
+export function laneBranch(manifest: Pick<LanesManifest, 'mission_branch'>, laneId: string): string {
+  return `${manifest.mission_branch}-${laneId}`
+}

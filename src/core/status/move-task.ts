@@ -1,0 +1,151 @@
+import {existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
+
+import {assertAutoCommitAllowed, commitFiles, specLabel} from '../git/auto-commit.js'
+import {git} from '../git/git.js'
+import {writeFileAtomic} from '../io/atomic-write.js'
+import {pythonIsoTimestamp} from '../io/clock.js'
+import type {Mission} from '../mission/mission-handle.js'
+import {withMissionLock} from '../mission/mission-lock.js'
+import {CliError} from '../output/cli-error.js'
+import {loadMissionTasks} from '../tasks/tasks-file.js'
+import type {TaskReferenceRegistry} from '../tasks/task-reference-registry.js'
+import {eventLogPath} from './event-log.js'
+import {planLaneMove} from './lane-move.js'
+import type {Lane, LaneOrGenesis} from './lanes.js'
+import {laneOf, readMissionStatus, recordEvents} from './mission-status.js'
+import type {StatusEvent} from './status-event.js'
+import {snapshotPath} from './status-snapshot.js'
+
+export interface MoveTaskInput {
+  actor: string
+  approvalRef?: string
+  autoCommit: boolean
+  doneOverrideReason?: string
+  force: boolean
+  mission: Mission
+  note?: string
+  registry: TaskReferenceRegistry
+  reviewer?: string
+  reviewFeedbackFile?: string
+  root: string
+  to: Lane
+  wpId: string
+}
+
+export interface MoveTaskResult {
+  commit: string | undefined
+  events: StatusEvent[]
+  newLane: LaneOrGenesis
+  oldLane: LaneOrGenesis
+  reviewFeedback: string | undefined
+  wpFile: string | undefined
+}
+
+function gitUserName(root: string): string {
+  const name = git(['config', 'user.name'], root)
+  return name.code === 0 ? name.stdout.trim() : ''
+}
+
+/** Done needs the WP's lane branch merged into the current branch (upstream's ancestry check). */
+function doneAncestry(root: string, missionSlug: string, wpId: string, executionMode: string | undefined): 'missing' | 'ok' {
+  if (executionMode === 'planning_artifact') return 'ok'
+  const lanesFile = join(root, 'kitty-specs', missionSlug, 'lanes.json')
+  if (!existsSync(lanesFile)) return 'missing'
+  try {
+    const manifest = JSON.parse(readFileSync(lanesFile, 'utf8')) as {lanes?: Array<{lane_id: string; wp_ids: string[]}>; mission_branch?: string}
+    const lane = manifest.lanes?.find((l) => l.wp_ids.includes(wpId))
+    if (!lane) return 'missing'
+    const branch = `${manifest.mission_branch ?? `kitty/mission-${missionSlug}`}-${lane.lane_id}`
+    return git(['merge-base', '--is-ancestor', branch, 'HEAD'], root).code === 0 ? 'ok' : 'missing'
+  } catch {
+    return 'missing'
+  }
+}
+
+function reviewCycleFile(wpFile: string): {dir: string; number: number} {
+  const dir = join(wpFile.replace(/\.md$/, ''))
+  const existing = existsSync(dir) ? readdirSync(dir).map((f) => /^review-cycle-(\d+)\.md$/.exec(f)?.[1]).filter(Boolean).map(Number) : []
+  return {dir, number: Math.max(0, ...existing) + 1}
+}
+
+/** Append `- <time> – <actor> – shell_pid=<pid> – <note>` under `## Activity Log` (en dashes, as upstream). */
+function withActivityLine(text: string, line: string): string {
+  const body = text.endsWith('\n') ? text : text + '\n'
+  return /^## Activity Log\s*$/m.test(body) ? body + line + '\n' : `${body}\n## Activity Log\n\n${line}\n`
+}
+
+/** `agent tasks move-task`: guards first, then events, WP file and commit, all under the mission lock. */
+export function moveTask(input: MoveTaskInput): MoveTaskResult {
+  const {mission, root, to, wpId} = input
+  if (input.autoCommit) assertAutoCommitAllowed(root)
+  let feedback: string | undefined
+  if (input.reviewFeedbackFile !== undefined) {
+    try {
+      feedback = readFileSync(input.reviewFeedbackFile, 'utf8')
+    } catch (error) {
+      throw new CliError('review_feedback_unreadable', `Cannot read ${input.reviewFeedbackFile}: ${(error as Error).message}`, {remediation: 'Pass a readable markdown file.'})
+    }
+
+    if (feedback.trim() === '') throw new CliError('review_feedback_empty', `${input.reviewFeedbackFile} is empty.`, {remediation: 'Write the review feedback into the file first.'})
+  }
+
+  return withMissionLock(root, mission.slug, () => {
+    const tasks = loadMissionTasks(mission.dir)
+    const wpFile = tasks.workPackages.get(wpId)
+    const status = readMissionStatus(mission)
+    const from = laneOf(status, wpId)
+    if (!wpFile && !status.workPackages.has(wpId) && !tasks.doc.workPackageIds().includes(wpId)) {
+      throw new CliError('wp_not_found', `${wpId} is not a work package of ${mission.slug}.`, {remediation: `List them with: spec-kitty agent tasks list-tasks --mission ${mission.slug}`})
+    }
+
+    const owned = input.registry.subtasksOf(tasks.doc, wpId) ?? []
+    const pendingSubtasks = owned.filter((id) => input.registry.subtaskState(tasks.doc, id) === 'pending')
+    let reviewPointer: string | undefined
+    let review: {path: string; text: string} | undefined
+    if (feedback !== undefined && to === 'planned' && wpFile) {
+      const cycle = reviewCycleFile(wpFile.path)
+      const name = `review-cycle-${cycle.number}.md`
+      reviewPointer = `review-cycle://${mission.slug}/${basename(cycle.dir)}/${name}`
+      const frontmatter = `---\nverdict: rejected\nreviewer_agent: ${JSON.stringify(input.actor)}\nreviewed_at: '${pythonIsoTimestamp()}'\naffected_files: []\n---\n\n`
+      review = {path: join(cycle.dir, name), text: frontmatter + feedback}
+    } else if (feedback !== undefined && to === 'planned') {
+      reviewPointer = `review-cycle://${mission.slug}/${wpId}/inline`
+    }
+
+    const events = planLaneMove({
+      actor: input.actor,
+      approvalRef: input.approvalRef,
+      doneAncestry: to === 'done' ? doneAncestry(root, mission.slug, wpId, wpFile?.executionMode) : 'ok',
+      doneOverrideReason: input.doneOverrideReason,
+      force: input.force,
+      from,
+      missionId: typeof mission.meta.mission_id === 'string' ? mission.meta.mission_id : undefined,
+      missionSlug: mission.slug,
+      note: input.note,
+      pendingSubtasks,
+      reviewer: input.reviewer ?? (gitUserName(root) || input.actor),
+      reviewPointer,
+      to,
+      wpId,
+    })
+    if (events.length === 0) return {commit: undefined, events, newLane: from, oldLane: from, reviewFeedback: undefined, wpFile: wpFile?.path}
+
+    const touched = [eventLogPath(mission.dir), snapshotPath(mission.dir)]
+    if (review) {
+      mkdirSync(join(review.path, '..'), {recursive: true})
+      writeFileAtomic(review.path, review.text)
+      touched.push(review.path)
+    }
+
+    recordEvents(mission, events)
+    if (wpFile) {
+      const line = `- ${new Date().toISOString().slice(0, 19)}Z – ${input.actor} – shell_pid=${process.ppid} – Moved to ${to}${input.note ? `: ${input.note}` : ''}`
+      writeFileAtomic(wpFile.path, withActivityLine(readFileSync(wpFile.path, 'utf8'), line))
+      touched.push(wpFile.path)
+    }
+
+    const commit = input.autoCommit ? commitFiles(root, touched, `chore: Move ${wpId} to ${to} on spec ${specLabel(mission.slug)} [${input.actor}]`) : undefined
+    return {commit, events, newLane: events.at(-1)!.to_lane, oldLane: from, reviewFeedback: review?.path, wpFile: wpFile?.path}
+  })
+}
