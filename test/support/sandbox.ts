@@ -1,0 +1,95 @@
+import {spawn, spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const CLI = join(REPO_ROOT, 'bin', 'run.js')
+export const CORPUS = resolve(REPO_ROOT, '..', 'shared', 'corpus', 'spec-kitty-v3.2.0')
+
+export interface CliResult {
+  code: number
+  stderr: string
+  stdout: string
+}
+
+/** A temp dir with its own HOME, XDG and SPEC_KITTY_*_DIR, and a git repository in `repo/`. */
+export class Sandbox {
+  readonly dir: string
+  readonly env: NodeJS.ProcessEnv
+  readonly repo: string
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'spec-kitty-sandbox-'))
+    this.repo = join(this.dir, 'repo')
+    const home = join(this.dir, 'home')
+    this.env = {
+      ...process.env,
+      GIT_AUTHOR_EMAIL: 'tester@example.com',
+      GIT_AUTHOR_NAME: 'tester',
+      GIT_COMMITTER_EMAIL: 'tester@example.com',
+      GIT_COMMITTER_NAME: 'tester',
+      HOME: home,
+      SPEC_KITTY_CONFIG_DIR: join(home, '.config', 'spec-kitty'),
+      SPEC_KITTY_STATE_DIR: join(home, '.local', 'state', 'spec-kitty'),
+      XDG_CACHE_HOME: join(home, '.cache'),
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_DATA_HOME: join(home, '.local', 'share'),
+      XDG_STATE_HOME: join(home, '.local', 'state'),
+    }
+    mkdirSync(this.repo, {recursive: true})
+    mkdirSync(home, {recursive: true})
+  }
+
+  cleanup(): void {
+    rmSync(this.dir, {force: true, recursive: true})
+  }
+
+  /** Run the built CLI as a subprocess. */
+  cli(args: readonly string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): CliResult {
+    const result = spawnSync(process.execPath, [CLI, ...args], {cwd: options.cwd ?? this.repo, encoding: 'utf8', env: {...this.env, ...options.env}, timeout: 60_000})
+    return {code: result.status ?? -1, stderr: result.stderr, stdout: result.stdout}
+  }
+
+  cliAsync(args: readonly string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): Promise<CliResult> {
+    return new Promise((done) => {
+      const child = spawn(process.execPath, [CLI, ...args], {cwd: options.cwd ?? this.repo, env: {...this.env, ...options.env}})
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk) => (stdout += chunk))
+      child.stderr.on('data', (chunk) => (stderr += chunk))
+      child.on('close', (code) => done({code: code ?? -1, stderr, stdout}))
+    })
+  }
+
+  git(args: readonly string[], cwd = this.repo): string {
+    const result = spawnSync('git', args, {cwd, encoding: 'utf8', env: this.env})
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`)
+    return result.stdout.trim()
+  }
+
+  /** `git init` on `branch` with one commit, then `spec-kitty init`. */
+  initProject(branch = 'feature/widgets'): void {
+    this.git(['init', '-q', '-b', branch])
+    this.write('README.md', '# demo\n')
+    this.git(['add', '-A'])
+    this.git(['commit', '-q', '-m', 'init'])
+    const init = this.cli(['init', '--json'])
+    if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`)
+    this.git(['add', '-A'])
+    this.git(['commit', '-q', '-m', 'spec-kitty init'])
+  }
+
+  write(relativePath: string, text: string): string {
+    const path = join(this.repo, relativePath)
+    mkdirSync(dirname(path), {recursive: true})
+    writeFileSync(path, text)
+    return path
+  }
+}
+
+/** Parse stdout as exactly one JSON document (fails on anything around it). */
+export function parseJson(stdout: string): Record<string, unknown> {
+  return JSON.parse(stdout) as Record<string, unknown>
+}

@@ -1,0 +1,63 @@
+import {expect} from 'chai'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {pythonJsonDocument} from '../../../src/core/io/python-json.js'
+import {type LaneRecord, parseEventLog, readEventLog} from '../../../src/core/status/event-log.js'
+import {reduceEvents} from '../../../src/core/status/reducer.js'
+import {buildSnapshot} from '../../../src/core/status/status-snapshot.js'
+import {CORPUS} from '../../support/sandbox.js'
+
+const record = (over: Partial<LaneRecord>): LaneRecord => ({
+  actor: 'a', at: '2026-01-01T00:00:00.000001+00:00', eventId: '01A', force: false, fromLane: 'planned', missionSlug: 'm', reviewRef: null, toLane: 'claimed', wpId: 'WP01', ...over,
+})
+
+describe('reducer', () => {
+  it('dedupes by event_id keeping the first, and orders by (at, event_id) as strings', () => {
+    const reduced = reduceEvents([
+      record({at: '2026-01-01T00:00:02+00:00', eventId: '01C', toLane: 'in_progress'}),
+      record({at: '2026-01-01T00:00:01+00:00', eventId: '01B', toLane: 'claimed'}),
+      record({at: '2026-01-01T00:00:09+00:00', eventId: '01C', toLane: 'done'}),
+    ])
+    expect(reduced.eventCount).to.equal(2)
+    expect(reduced.workPackages.get('WP01')?.lane).to.equal('in_progress')
+    expect(reduced.lastEventId).to.equal('01C')
+  })
+
+  it('lets a rollback win a tie on `at`, whatever the event ids say', () => {
+    const at = '2026-01-01T00:00:05+00:00'
+    const rollback = record({at, eventId: '01A', fromLane: 'in_review', toLane: 'in_progress'})
+    const forward = record({at, eventId: '01Z', fromLane: 'in_review', toLane: 'approved'})
+    expect(reduceEvents([rollback, forward]).workPackages.get('WP01')?.lane).to.equal('in_progress')
+    expect(reduceEvents([forward, rollback]).workPackages.get('WP01')?.lane).to.equal('in_progress')
+  })
+
+  it('counts forced events and never re-validates history (planned → planned bootstrap)', () => {
+    const reduced = reduceEvents([
+      record({eventId: '01A', force: true, fromLane: 'planned', toLane: 'planned'}),
+      record({at: '2026-01-02T00:00:00+00:00', eventId: '01B', force: true, fromLane: 'planned', toLane: 'done'}),
+    ])
+    expect(reduced.workPackages.get('WP01')).to.include({force_count: 2, lane: 'done'})
+  })
+
+  it('skips non-lane rows and names the file and line of a malformed one', () => {
+    const text = '{"event_type": "MissionCreated"}\n{"type": "RetrospectiveCaptured"}\n{"event_name": "retrospective.x"}\nnot json\n'
+    expect(() => parseEventLog(text, 'log.jsonl')).to.throw(/log\.jsonl:4: invalid JSON/)
+    expect(parseEventLog(text.split('\n').slice(0, 3).join('\n'), 'log.jsonl')).to.deep.equal([])
+  })
+
+  it('reports an unterminated last line as an interrupted write', () => {
+    expect(() => parseEventLog('{"actor": "a", "at": "x", "event_id": "1", "to', 'log.jsonl')).to.throw(/log\.jsonl:1: truncated/)
+  })
+
+  it('reproduces every committed status.json of the 190-mission corpus byte for byte', () => {
+    const missions = readdirSync(CORPUS).filter((m) => existsSync(join(CORPUS, m, 'status.json')))
+    expect(missions).to.have.length(190)
+    const mismatches = missions.filter((m) => {
+      const dir = join(CORPUS, m)
+      const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))
+      return pythonJsonDocument(buildSnapshot(reduceEvents(readEventLog(dir)), meta)) !== readFileSync(join(dir, 'status.json'), 'utf8')
+    })
+    expect(mismatches).to.deep.equal([])
+  })
+})
