@@ -1,4 +1,5 @@
-import {closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync} from 'node:fs'
+import {randomBytes} from 'node:crypto'
+import {linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 import {CliError} from '../output/cli-error.js'
@@ -10,15 +11,40 @@ export interface LockOptions {
   what: string
 }
 
-function holderIsAlive(lockPath: string): boolean {
-  let pid: number
-  try {
-    pid = Number.parseInt(readFileSync(lockPath, 'utf8').split('\n')[0] ?? '', 10)
-  } catch {
-    return true // vanished or unreadable right now: treat as held and retry
-  }
+/** A break lock older than this belongs to a process that died mid-break. */
+const BREAK_LOCK_STALE_MS = 10_000
+const sleeper = new Int32Array(new SharedArrayBuffer(4))
+const sleep = (ms: number): void => {
+  Atomics.wait(sleeper, 0, 0, ms)
+}
 
-  if (!Number.isInteger(pid) || pid <= 0) return false
+/**
+ * Create `path` holding our pid, atomically: the file appears complete or not at all (write a temp
+ * file, then link(2), which fails if the target exists). A reader never sees an empty lock file.
+ */
+function tryCreate(path: string): boolean {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
+  writeFileSync(temp, `${process.pid}\n${new Date().toISOString()}\n`)
+  try {
+    linkSync(temp, path)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    return false
+  } finally {
+    rmSync(temp, {force: true})
+  }
+}
+
+function holderPid(path: string): number | undefined {
+  try {
+    return Number.parseInt(readFileSync(path, 'utf8'), 10)
+  } catch {
+    return undefined // released meanwhile
+  }
+}
+
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
@@ -27,33 +53,41 @@ function holderIsAlive(lockPath: string): boolean {
   }
 }
 
-function tryAcquire(lockPath: string): boolean {
+/**
+ * Remove a lock whose holder is dead. Breakers take a short break lock and re-read the holder, so
+ * two waiters that both saw the same dead holder cannot remove a lock a third process just took.
+ */
+function breakIfStale(path: string, stalePid: number): void {
+  const breakPath = `${path}.break`
+  if (!tryCreate(breakPath)) {
+    try {
+      if (Date.now() - statSync(breakPath).mtimeMs > BREAK_LOCK_STALE_MS) rmSync(breakPath, {force: true})
+    } catch {
+      // gone already
+    }
+
+    return
+  }
+
   try {
-    const fd = openSync(lockPath, 'wx')
-    writeSync(fd, `${process.pid}\n${new Date().toISOString()}\n`)
-    closeSync(fd)
-    return true
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    return false
+    if (holderPid(path) === stalePid) rmSync(path, {force: true})
+  } finally {
+    rmSync(breakPath, {force: true})
   }
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4))
-
 /**
- * Exclusive lock file (O_EXCL create holding the owner's pid). A lock whose owner process is gone is
- * stale and broken, so a killed agent never wedges the mission. Synchronous on purpose: the critical
- * sections are short file operations and a sync wait keeps the callers simple.
+ * An exclusive lock file holding the owner's pid. A lock whose owner process is gone is stale and
+ * broken, so a killed agent never wedges the mission. Synchronous on purpose: the critical sections
+ * are short file operations and a plain call keeps the callers linear.
  */
 export function acquireLock(lockPath: string, options: LockOptions): () => void {
   mkdirSync(dirname(lockPath), {recursive: true})
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000)
-  for (;;) {
-    if (tryAcquire(lockPath)) break
-    if (!holderIsAlive(lockPath)) {
-      // Break the stale lock. Two waiters may both see it stale; only one wins the next create.
-      rmSync(lockPath, {force: true})
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000)
+  while (!tryCreate(lockPath)) {
+    const pid = holderPid(lockPath)
+    if (pid !== undefined && (!Number.isInteger(pid) || !isAlive(pid))) {
+      breakIfStale(lockPath, pid)
       continue
     }
 
@@ -63,7 +97,7 @@ export function acquireLock(lockPath: string, options: LockOptions): () => void 
       })
     }
 
-    Atomics.wait(sleeper, 0, 0, 10 + Math.floor(Math.random() * 15))
+    sleep(5 + Math.floor(Math.random() * 20))
   }
 
   let released = false

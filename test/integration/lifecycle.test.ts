@@ -1,0 +1,153 @@
+import {expect} from 'chai'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {createMission, readText} from '../support/missions.js'
+import {parseJson, Sandbox} from '../support/sandbox.js'
+import {assertSchema} from '../support/schemas.js'
+
+describe('mission lifecycle through the CLI', function () {
+  this.timeout(120_000)
+  let sandbox: Sandbox
+  beforeEach(() => {
+    sandbox = new Sandbox()
+    sandbox.initProject()
+  })
+  afterEach(() => sandbox.cleanup())
+
+  it('init is idempotent and prints one JSON document', () => {
+    const again = sandbox.cli(['init', '--json'])
+    expect(again.code).to.equal(0)
+    const doc = parseJson(again.stdout)
+    assertSchema('init', doc)
+    expect(doc.created).to.equal(false)
+    expect(again.stderr).to.equal('')
+  })
+
+  it('creates a mission with a ULID, <slug>-<mid8> folder and Python-style meta.json', () => {
+    const result = sandbox.cli(['agent', 'mission', 'create', 'demo-widgets', '--json'])
+    expect(result.code).to.equal(0)
+    const doc = parseJson(result.stdout)
+    assertSchema('mission-create', doc)
+    expect(doc.mission_slug).to.equal(`demo-widgets-${String(doc.mission_id).slice(0, 8)}`)
+    const meta = readFileSync(join(sandbox.repo, 'kitty-specs', String(doc.mission_slug), 'meta.json'), 'utf8')
+    expect(meta).to.match(/^\{\n {2}"created_at": /)
+    expect(meta.endsWith('}\n')).to.equal(true)
+    expect(JSON.parse(meta)).to.include({mission_number: null, target_branch: 'feature/widgets'})
+  })
+
+  it('refuses a bad slug, a detached HEAD and a non-git directory without writing anything', () => {
+    const bad = sandbox.cli(['agent', 'mission', 'create', 'Demo_Widgets', '--json'])
+    expect(bad.code).to.equal(1)
+    assertSchema('error', parseJson(bad.stdout))
+    expect(parseJson(bad.stdout).error).to.include({code: 'invalid_slug'})
+    sandbox.git(['checkout', '-q', '--detach'])
+    const detached = sandbox.cli(['agent', 'mission', 'create', 'demo', '--json'])
+    expect((parseJson(detached.stdout).error as {code: string}).code).to.equal('detached_head')
+    expect(existsSync(join(sandbox.repo, 'kitty-specs'))).to.equal(false)
+  })
+
+  it('finalizes lanes and bootstrap events once; a second run changes nothing', () => {
+    const {dir, slug} = createMission(sandbox)
+    const log = readText(join(dir, 'status.events.jsonl'))
+    expect(log.trim().split('\n')).to.have.length(2)
+    expect(JSON.parse(log.split('\n')[0])).to.include({actor: 'finalize-tasks', from_lane: 'genesis', reason: 'canonical bootstrap', to_lane: 'planned'})
+    const lanes = JSON.parse(readText(join(dir, 'lanes.json')))
+    expect(lanes.mission_branch).to.equal(`kitty/mission-${slug}`)
+    expect(lanes.lanes).to.deep.include.members([{depends_on_lanes: [], lane_id: 'lane-a', parallel_group: 0, predicted_surfaces: [], wp_ids: ['WP01', 'WP02'], write_scope: []}])
+    const again = sandbox.cli(['agent', 'mission', 'finalize-tasks', '--mission', slug, '--json'])
+    const doc = parseJson(again.stdout)
+    assertSchema('finalize-tasks', doc)
+    expect(doc).to.include({lanes_written: false})
+    expect(doc.seeded_wps).to.deep.equal([])
+    expect(readText(join(dir, 'status.events.jsonl'))).to.equal(log)
+  })
+
+  it('moves a WP through lanes with one event per hop, and refuses a guarded move without writing', () => {
+    const {dir, slug} = createMission(sandbox)
+    const moved = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'doing', '--mission', slug, '--agent', 'claude', '--json'])
+    expect(moved.code, moved.stdout).to.equal(0)
+    const doc = parseJson(moved.stdout)
+    assertSchema('move-task-result', doc)
+    expect(doc).to.include({new_lane: 'in_progress', old_lane: 'planned'})
+    expect(doc.event_ids).to.have.length(2)
+    // auto-commit (default on, feature branch) committed exactly the status files and the WP file set
+    expect(sandbox.git(['log', '-1', '--format=%s'])).to.equal(`chore: Move WP01 to in_progress on spec demo [claude]`)
+    expect(sandbox.git(['status', '--porcelain'])).to.equal('')
+
+    const logBefore = readText(join(dir, 'status.events.jsonl'))
+    const refused = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'for_review', '--mission', slug, '--json'])
+    expect(refused.code).to.equal(1)
+    const error = parseJson(refused.stdout)
+    assertSchema('error', error)
+    expect((error.error as {message: string}).message).to.contain('T001 T002')
+    expect(readText(join(dir, 'status.events.jsonl'))).to.equal(logBefore)
+
+    const snapshot = JSON.parse(readText(join(dir, 'status.json')))
+    expect(snapshot.work_packages.WP01.lane).to.equal('in_progress')
+    expect(snapshot.event_count).to.equal(4)
+  })
+
+  it('refuses auto-commit on a protected branch before writing anything', () => {
+    const {dir, slug} = createMission(sandbox)
+    sandbox.git(['checkout', '-q', '-b', 'main'])
+    const logBefore = readText(join(dir, 'status.events.jsonl'))
+    const refused = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', slug, '--json'])
+    expect(refused.code).to.equal(1)
+    expect(parseJson(refused.stdout).error).to.include({code: 'protected_branch'})
+    expect(readText(join(dir, 'status.events.jsonl'))).to.equal(logBefore)
+    const allowed = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', slug, '--no-auto-commit', '--json'])
+    expect(allowed.code).to.equal(0)
+  })
+
+  it('shows the board and the task list, with done count and weighted readiness apart', () => {
+    const {slug} = createMission(sandbox)
+    sandbox.cli(['agent', 'tasks', 'move-task', 'WP02', '--to', 'claimed', '--mission', slug, '--agent', 'codex'])
+    const status = sandbox.cli(['agent', 'tasks', 'status', '--mission', slug, '--json'])
+    const board = parseJson(status.stdout)
+    assertSchema('status-board', board)
+    expect(board).to.include({done_count: 0, progress_semantics: 'weighted_readiness', total_wps: 2})
+    expect(board.weighted_percentage).to.equal(2.5)
+    const list = sandbox.cli(['agent', 'tasks', 'list-tasks', '--mission', slug, '--lane', 'claimed', '--json'])
+    const doc = parseJson(list.stdout)
+    assertSchema('list-tasks', doc)
+    expect(doc.count).to.equal(1)
+    const human = sandbox.cli(['agent', 'tasks', 'status', '--mission', slug])
+    expect(human.stdout).to.contain('0/2 done, readiness 2.5%')
+  })
+
+  it('resolves --mission by ULID, mid8, slug and human slug; unknown handles exit 2 with JSON', () => {
+    const {dir, slug} = createMission(sandbox)
+    const meta = JSON.parse(readText(join(dir, 'meta.json')))
+    for (const handle of [meta.mission_id, meta.mission_id.slice(0, 8), slug, 'demo-widgets']) {
+      expect(sandbox.cli(['agent', 'tasks', 'list-tasks', '--mission', handle, '--json']).code, handle).to.equal(0)
+    }
+
+    const unknown = sandbox.cli(['agent', 'tasks', 'list-tasks', '--mission', 'nope', '--json'])
+    expect(unknown.code).to.equal(2)
+    const doc = parseJson(unknown.stdout)
+    assertSchema('error', doc)
+    expect(doc.candidates).to.deep.equal([slug])
+    const traversal = sandbox.cli(['agent', 'tasks', 'list-tasks', '--mission', '../etc', '--json'])
+    expect(traversal.code).to.equal(2)
+    expect(parseJson(traversal.stdout).error).to.include({code: 'invalid_handle'})
+  })
+
+  it('reports usage errors as JSON with exit 2', () => {
+    const result = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'nowhere', '--mission', 'x', '--json'])
+    expect(result.code).to.equal(2)
+    assertSchema('error', parseJson(result.stdout))
+    const unknownFlag = sandbox.cli(['agent', 'tasks', 'status', '--bogus', '--json'])
+    expect(unknownFlag.code).to.equal(2)
+    expect(parseJson(unknownFlag.stdout).error).to.include({code: 'usage_error'})
+  })
+
+  it('works from inside a lane worktree (root discovery follows the .git file)', () => {
+    const {slug} = createMission(sandbox)
+    const worktree = join(sandbox.dir, 'wt')
+    sandbox.git(['worktree', 'add', '-q', '-b', 'side', worktree])
+    const result = sandbox.cli(['agent', 'tasks', 'list-tasks', '--mission', slug, '--json'], {cwd: worktree})
+    expect(result.code, result.stdout).to.equal(0)
+    expect(readdirSync(join(sandbox.repo, 'kitty-specs'))).to.deep.equal([slug])
+  })
+})
