@@ -8,9 +8,9 @@ import {fileURLToPath} from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const plugins = ['plugin-tasks', 'plugin-merge', 'plugin-sync']
 const run = (cmd, args, cwd = root) => execFileSync(cmd, args, {cwd, stdio: 'inherit'})
-const bin = (name) => join(root, 'node_modules', '.bin', name)
+const bin = name => join(root, 'node_modules', '.bin', name)
 
-for (const dir of ['dist', ...plugins.map((p) => join('plugins', p, 'dist'))]) rmSync(join(root, dir), {force: true, recursive: true})
+for (const dir of ['dist', ...plugins.map(p => join('plugins', p, 'dist'))]) rmSync(join(root, dir), {force: true, recursive: true})
 run(bin('tsc'), ['-p', '.'])
 for (const plugin of plugins) run(bin('tsc'), ['-p', join('plugins', plugin)])
 run(bin('oclif'), ['manifest'])

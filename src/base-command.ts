@@ -21,9 +21,7 @@ export abstract class SpecKittyCommand extends Command {
 
   /** Parse flags and args; any parse failure is a usage error (exit 2), in JSON mode too. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors oclif's own parse() bounds
-  protected async parseInput<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(
-    options: Interfaces.Input<F, B, A>,
-  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+  protected async parseInput<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(options: Interfaces.Input<F, B, A>): Promise<Interfaces.ParserOutput<F, B, A>> {
     try {
       return await this.parse(options, this.argv)
     } catch (error) {
@@ -50,12 +48,14 @@ export abstract class SpecKittyCommand extends Command {
 }
 
 function failureOutcome(error: unknown): CommandOutcome {
-  const cliError =
-    error instanceof CliError
+  const cliError
+    = error instanceof CliError
       ? error
       : new CliError('internal_error', `Unexpected error: ${(error as Error)?.message ?? String(error)}`, {
-          remediation: 'This is a bug in spec-kitty. Run again with DEBUG=* and report the output.',
-        })
+        remediation: 'This is a bug in spec-kitty. Run again with DEBUG=* and report the output.',
+      })
   if (!(error instanceof CliError) && process.env.DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`)
-  return {document: cliError.toJSON(), error: cliError, exitCode: cliError.exitCode, human: []}
+  return {
+    document: cliError.toJSON(), error: cliError, exitCode: cliError.exitCode, human: [],
+  }
 }

@@ -1,6 +1,8 @@
 import type {Config} from '@oclif/core'
 
-import {API_VERSION, type LifecycleEvent, type PreflightCheck, type SpecKittyHooks} from './api/index.js'
+import {
+  API_VERSION, type LifecycleEvent, type PreflightCheck, type SpecKittyHooks,
+} from './api/index.js'
 import {CliError} from './core/output/cli-error.js'
 import {type RegisteredParser, TaskReferenceRegistry} from './core/tasks/task-reference-registry.js'
 
@@ -17,7 +19,7 @@ async function collect<E extends 'merge-preflight-checks' | 'task-reference-pars
     })
   }
 
-  return result.successes.flatMap(({plugin, result: values}) => (Array.isArray(values) ? values : []).map((value) => ({plugin: plugin.name, value})))
+  return result.successes.flatMap(({plugin, result: values}) => (Array.isArray(values) ? values : []).map(value => ({plugin: plugin.name, value})))
 }
 
 export async function taskReferenceRegistry(config: Config): Promise<TaskReferenceRegistry> {

@@ -43,10 +43,7 @@ export interface TaskReferenceMatch {
  * write files: the core applies all edits of one command in one atomic write. When two parsers
  * edit one line, a delete wins over a replace.
  */
-export type TaskDocumentEdit =
-  | {kind: 'delete'; line: number}
-  | {kind: 'insert'; after: number; text: string}
-  | {kind: 'replace'; line: number; text: string}
+export type TaskDocumentEdit = {after: number; kind: 'insert'; text: string} | {kind: 'delete'; line: number} | {kind: 'replace'; line: number; text: string}
 
 export interface TaskReferenceParser {
   /** Stable format name reported in results (`checkbox`, `pipe_table`, ...). */

@@ -1,6 +1,8 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {
+  mkdtempSync, readdirSync, readFileSync, rmSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -29,8 +31,8 @@ describe('crash safety of atomic writes', function () {
       }
 
       // Only the targets and (at most) stray temp files of killed writers remain; readers ignore those.
-      const others = readdirSync(dir).filter((f) => !['meta.json', 'status.json'].includes(f))
-      expect(others.every((f) => f.endsWith('.tmp'))).to.equal(true)
+      const others = readdirSync(dir).filter(f => !['meta.json', 'status.json'].includes(f))
+      expect(others.every(f => f.endsWith('.tmp'))).to.equal(true)
     } finally {
       rmSync(dir, {force: true, recursive: true})
     }

@@ -9,10 +9,12 @@ import {assertSchema} from '../support/schemas.js'
 describe('mission lifecycle through the CLI', function () {
   this.timeout(120_000)
   let sandbox: Sandbox
+
   beforeEach(() => {
     sandbox = new Sandbox()
     sandbox.initProject()
   })
+
   afterEach(() => sandbox.cleanup())
 
   it('init is idempotent and prints one JSON document', () => {
@@ -51,10 +53,14 @@ describe('mission lifecycle through the CLI', function () {
     const {dir, slug} = createMission(sandbox)
     const log = readText(join(dir, 'status.events.jsonl'))
     expect(log.trim().split('\n')).to.have.length(2)
-    expect(JSON.parse(log.split('\n')[0])).to.include({actor: 'finalize-tasks', from_lane: 'genesis', reason: 'canonical bootstrap', to_lane: 'planned'})
+    expect(JSON.parse(log.split('\n')[0])).to.include({
+      actor: 'finalize-tasks', from_lane: 'genesis', reason: 'canonical bootstrap', to_lane: 'planned',
+    })
     const lanes = JSON.parse(readText(join(dir, 'lanes.json')))
     expect(lanes.mission_branch).to.equal(`kitty/mission-${slug}`)
-    expect(lanes.lanes).to.deep.include.members([{depends_on_lanes: [], lane_id: 'lane-a', parallel_group: 0, predicted_surfaces: [], wp_ids: ['WP01', 'WP02'], write_scope: []}])
+    expect(lanes.lanes).to.deep.include.members([{
+      depends_on_lanes: [], lane_id: 'lane-a', parallel_group: 0, predicted_surfaces: [], wp_ids: ['WP01', 'WP02'], write_scope: [],
+    }])
     const again = sandbox.cli(['agent', 'mission', 'finalize-tasks', '--mission', slug, '--json'])
     const doc = parseJson(again.stdout)
     assertSchema('finalize-tasks', doc)
@@ -72,7 +78,7 @@ describe('mission lifecycle through the CLI', function () {
     expect(doc).to.include({new_lane: 'in_progress', old_lane: 'planned'})
     expect(doc.event_ids).to.have.length(2)
     // auto-commit (default on, feature branch) committed exactly the status files and the WP file set
-    expect(sandbox.git(['log', '-1', '--format=%s'])).to.equal(`chore: Move WP01 to in_progress on spec demo [claude]`)
+    expect(sandbox.git(['log', '-1', '--format=%s'])).to.equal('chore: Move WP01 to in_progress on spec demo [claude]')
     expect(sandbox.git(['status', '--porcelain'])).to.equal('')
 
     const logBefore = readText(join(dir, 'status.events.jsonl'))

@@ -10,6 +10,7 @@ describe('agent tasks mark-status through the CLI', function () {
   let sandbox: Sandbox
   let slug: string
   let tasksPath: string
+
   beforeEach(() => {
     sandbox = new Sandbox()
     sandbox.initProject()
@@ -17,6 +18,7 @@ describe('agent tasks mark-status through the CLI', function () {
     slug = mission.slug
     tasksPath = join(mission.dir, 'tasks.md')
   })
+
   afterEach(() => sandbox.cleanup())
 
   const markJson = (...args: string[]) => sandbox.cli(['agent', 'tasks', 'mark-status', ...args, '--mission', slug, '--json'])
@@ -28,7 +30,7 @@ describe('agent tasks mark-status through the CLI', function () {
     const doc = parseJson(result.stdout)
     assertSchema('mark-status-result', doc)
     const results = doc.results as Array<{format: null | string; id: string; outcome: string}>
-    expect(results.map((r) => [r.id, r.outcome, r.format])).to.deep.equal([
+    expect(results.map(r => [r.id, r.outcome, r.format])).to.deep.equal([
       ['T001', 'updated', 'checkbox'],
       ['WP02', 'updated', 'wp_id'],
       ['T002', 'updated', 'checkbox'],
@@ -46,7 +48,7 @@ describe('agent tasks mark-status through the CLI', function () {
     const again = markJson('T001', 'T003', 'T004', 'WP02', '--status', 'done', '--no-auto-commit')
     const doc = parseJson(again.stdout)
     assertSchema('mark-status-result', doc)
-    expect((doc.results as Array<{outcome: string}>).every((r) => r.outcome === 'already_satisfied')).to.equal(true)
+    expect((doc.results as Array<{outcome: string}>).every(r => r.outcome === 'already_satisfied')).to.equal(true)
     const pending = parseJson(markJson('T004', '--status', 'pending', '--no-auto-commit').stdout)
     assertSchema('mark-status-result', pending)
     expect((pending.results as Array<{outcome: string}>)[0].outcome).to.equal('updated')
@@ -69,7 +71,7 @@ describe('agent tasks mark-status through the CLI', function () {
     sandbox.git(['add', 'unrelated.txt'])
     const result = markJson('T001', '--status', 'done')
     expect(result.code).to.equal(0)
-    expect(sandbox.git(['show', '--name-only', '--format=%s', 'HEAD']).split('\n')).to.deep.equal([`chore: Mark T001 as done on spec demo`, '', `kitty-specs/${slug}/tasks.md`])
+    expect(sandbox.git(['show', '--name-only', '--format=%s', 'HEAD']).split('\n')).to.deep.equal(['chore: Mark T001 as done on spec demo', '', `kitty-specs/${slug}/tasks.md`])
     sandbox.git(['reset', '-q'])
     sandbox.git(['checkout', '-q', '-b', 'master'])
     const before = readText(tasksPath)

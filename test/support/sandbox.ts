@@ -1,5 +1,7 @@
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {
+  mkdirSync, mkdtempSync, rmSync, writeFileSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -48,18 +50,24 @@ export class Sandbox {
 
   /** Run the built CLI as a subprocess. */
   cli(args: readonly string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): CliResult {
-    const result = spawnSync(process.execPath, [CLI, ...args], {cwd: options.cwd ?? this.repo, encoding: 'utf8', env: {...this.env, ...options.env}, timeout: 60_000})
+    const result = spawnSync(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? this.repo, encoding: 'utf8', env: {...this.env, ...options.env}, timeout: 60_000,
+    })
     return {code: result.status ?? -1, stderr: result.stderr, stdout: result.stdout}
   }
 
   cliAsync(args: readonly string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): Promise<CliResult> {
-    return new Promise((done) => {
+    return new Promise(done => {
       const child = spawn(process.execPath, [CLI, ...args], {cwd: options.cwd ?? this.repo, env: {...this.env, ...options.env}})
       let stdout = ''
       let stderr = ''
-      child.stdout.on('data', (chunk) => (stdout += chunk))
-      child.stderr.on('data', (chunk) => (stderr += chunk))
-      child.on('close', (code) => done({code: code ?? -1, stderr, stdout}))
+      child.stdout.on('data', chunk => {
+        stdout += chunk
+      })
+      child.stderr.on('data', chunk => {
+        stderr += chunk
+      })
+      child.on('close', code => done({code: code ?? -1, stderr, stdout}))
     })
   }
 

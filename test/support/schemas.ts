@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {REPO_ROOT} from './sandbox.js'
 
-const ajv = new Ajv2020.default({allErrors: true, strict: true})
+const Ajv = Ajv2020.default
+const ajv = new Ajv({allErrors: true, strict: true})
 const compiled = new Map<string, ReturnType<typeof ajv.compile>>()
 
 /** Throw with ajv's errors unless `document` matches `schemas/<name>.schema.json`. */

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports, no-undef -- mocha loads reporters as CommonJS */
 // Mocha's spec reporter, plus one closing line in the plain form CI reads:
 // "tests: N passed, N failed, N skipped".
 const Mocha = require('mocha')

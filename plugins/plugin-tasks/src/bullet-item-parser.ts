@@ -1,6 +1,8 @@
 import type {TaskDocumentView, TaskReferenceParser} from 'spec-kitty/api'
 
-import {canonicalSubtask, ID_END, perDocument, sameId, SUBTASK_TOKEN} from './id-grammar.js'
+import {
+  canonicalSubtask, ID_END, perDocument, sameId, SUBTASK_TOKEN,
+} from './id-grammar.js'
 
 /**
  * Plain list items that start with a subtask id, without a checkbox (`- T001 [WP01] Add …`,
@@ -28,7 +30,7 @@ export const bulletItems = perDocument((doc: TaskDocumentView): BulletItem[] => 
 
 export const bulletItemParser: TaskReferenceParser = {
   apply: () => null,
-  find: (doc, id) => bulletItems(doc).filter((item) => sameId(item.id, id)).map((item) => ({done: undefined, line: item.line})),
+  find: (doc, id) => bulletItems(doc).filter(item => sameId(item.id, id)).map(item => ({done: undefined, line: item.line})),
   idPattern: /^T\d{2,4}[a-z]?$/,
   materialize(doc, match, _id, status) {
     const text = doc.lines[match.line]

@@ -1,6 +1,8 @@
 import type {TaskDocumentView, TaskReferenceParser} from 'spec-kitty/api'
 
-import {canonicalSubtask, ID_END, perDocument, sameId, SUBTASK_TOKEN} from './id-grammar.js'
+import {
+  canonicalSubtask, ID_END, perDocument, sameId, SUBTASK_TOKEN,
+} from './id-grammar.js'
 
 /**
  * `- [ ] T001 …` rows, also `[X]`, `*`/`+`/numbered bullets, indented rows, `**T001**`, `T001:`.
@@ -34,7 +36,7 @@ export const checkboxParser: TaskReferenceParser = {
     if (done === (status === 'done')) return null
     return {kind: 'replace', line: match.line, text: m[1] + (status === 'done' ? 'x' : ' ') + text.slice(m[1].length + 1)}
   },
-  find: (doc, id) => checkboxRows(doc).filter((row) => sameId(row.id, id)).map((row) => ({done: row.done, line: row.line})),
+  find: (doc, id) => checkboxRows(doc).filter(row => sameId(row.id, id)).map(row => ({done: row.done, line: row.line})),
   idPattern: /^T\d{2,4}[a-z]?$/,
   name: 'checkbox',
   precedence: 10,

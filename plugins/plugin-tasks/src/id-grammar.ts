@@ -8,7 +8,7 @@ export const ID_END = String.raw`(?![A-Za-z0-9])`
 const TOKEN_OR_RANGE = new RegExp(String.raw`(?<![A-Za-z0-9])(${SUBTASK_TOKEN})${ID_END}(?:\s*[-–—]\s*(${SUBTASK_TOKEN})${ID_END})?`, 'g')
 
 export function canonicalSubtask(token: string): string {
-  return `T${token.slice(1).replace(/[A-Za-z]$/, (s) => s.toLowerCase())}`
+  return `T${token.slice(1).replace(/[A-Za-z]$/, s => s.toLowerCase())}`
 }
 
 /** T001-T005 → T001…T005 (same width); a range with suffixes or reversed bounds gives its ends only. */
@@ -45,7 +45,7 @@ export function plainText(cell: string): string {
 /** Memoize a whole-document scan per document instance (documents are immutable). */
 export function perDocument<D extends object, T>(scan: (doc: D) => T): (doc: D) => T {
   const cache = new WeakMap<D, T>()
-  return (doc) => {
+  return doc => {
     let value = cache.get(doc)
     if (value === undefined) {
       value = scan(doc)

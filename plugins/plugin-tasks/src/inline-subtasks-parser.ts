@@ -1,6 +1,8 @@
 import type {TaskDocumentView, TaskReferenceParser} from 'spec-kitty/api'
 
-import {canonicalSubtask, ID_END, perDocument, sameId, SUBTASK_TOKEN, subtaskIdsIn} from './id-grammar.js'
+import {
+  canonicalSubtask, ID_END, perDocument, sameId, SUBTASK_TOKEN, subtaskIdsIn,
+} from './id-grammar.js'
 
 /**
  * `Subtasks: T001, T002` lines (also `**Subtasks**:`, `**Subtasks:**`, `- Subtasks:`, ranges, and
@@ -36,7 +38,9 @@ export const inlineReferences = perDocument((doc: TaskDocumentView): InlineRefer
       if (id) ids.push(canonicalSubtask(id))
     }
 
-    references.push({blockEnd, ids: [...new Set(ids)], indent: /^\s*/.exec(text)![0], line})
+    references.push({
+      blockEnd, ids: [...new Set(ids)], indent: /^\s*/.exec(text)![0], line,
+    })
   }
 
   return references
@@ -54,15 +58,15 @@ export const inlineSubtasksParser: TaskReferenceParser = {
   },
   find(doc, id) {
     return inlineReferences(doc)
-      .filter((ref) => ref.ids.some((other) => sameId(other, id)))
-      .map((ref) => {
-        const pattern = materializedRow(id)
-        for (let line = ref.line + 1; line <= ref.blockEnd; line++) {
-          if (pattern.test(doc.lines[line])) return {data: line, done: true, line: ref.line}
-        }
+    .filter(ref => ref.ids.some(other => sameId(other, id)))
+    .map(ref => {
+      const pattern = materializedRow(id)
+      for (let line = ref.line + 1; line <= ref.blockEnd; line++) {
+        if (pattern.test(doc.lines[line])) return {data: line, done: true, line: ref.line}
+      }
 
-        return {data: {blockEnd: ref.blockEnd, indent: ref.indent}, done: undefined, line: ref.line}
-      })
+      return {data: {blockEnd: ref.blockEnd, indent: ref.indent}, done: undefined, line: ref.line}
+    })
   },
   idPattern: /^T\d{2,4}[a-z]?$/,
   materialize(_doc, match, id, status) {

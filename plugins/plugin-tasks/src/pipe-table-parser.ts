@@ -1,6 +1,8 @@
 import type {TaskDocumentView, TaskReferenceParser} from 'spec-kitty/api'
 
-import {canonicalSubtask, perDocument, plainText, sameId} from './id-grammar.js'
+import {
+  canonicalSubtask, perDocument, plainText, sameId,
+} from './id-grammar.js'
 
 /**
  * Rows of markdown tables whose ID column holds a subtask id (`| T001 | Schema | WP01 | [P] |`).
@@ -34,7 +36,7 @@ const isPipeLine = (line: string): boolean => line.trimStart().startsWith('|')
 function headerCells(doc: TaskDocumentView, line: number): string[] | undefined {
   // Walk up the table to its separator row; the header is the line above it.
   for (let i = line - 1; i >= 1 && isPipeLine(doc.lines[i]) && !doc.fenced[i]; i--) {
-    if (SEPARATOR.test(doc.lines[i])) return isPipeLine(doc.lines[i - 1]) ? splitPipes(doc.lines[i - 1]).slice(1, -1).map(plainText) : undefined
+    if (SEPARATOR.test(doc.lines[i])) return isPipeLine(doc.lines[i - 1]) ? splitPipes(doc.lines[i - 1]).slice(1, -1).map(cell => plainText(cell)) : undefined
   }
 
   return undefined
@@ -47,16 +49,16 @@ export const pipeRows = perDocument((doc: TaskDocumentView): PipeRow[] => {
     const header = headerCells(doc, line)
     if (!header) continue
     const cells = splitPipes(text)
-    const idColumn = Math.max(0, header.findIndex((h) => ID_HEADER.test(h)))
+    const idColumn = Math.max(0, header.findIndex(h => ID_HEADER.test(h)))
     const idCell = plainText(cells[idColumn + 1] ?? '')
     if (!/^T\d{2,4}[A-Za-z]?$/.test(idCell)) continue
-    const wpColumn = header.findIndex((h) => WP_HEADER.test(h))
-    const statusColumn = header.findIndex((h) => STATUS_HEADER.test(h))
+    const wpColumn = header.findIndex(h => WP_HEADER.test(h))
+    const statusColumn = header.findIndex(h => STATUS_HEADER.test(h))
     // Cells are cells[1 .. length-2]; the last piece is whatever follows the closing pipe.
     const lastCell = cells.length - 2
     let statusCell = -1
     let done = false
-    if (statusColumn >= 0 && statusColumn + 1 <= lastCell) {
+    if (statusColumn !== -1 && statusColumn + 1 <= lastCell) {
       statusCell = statusColumn + 1
       done = /\[[dx]\]|^done$|✅/i.test(plainText(cells[statusCell]))
     } else if (statusColumn < 0 && lastCell > idColumn + 1 && MARKER.test(plainText(cells[lastCell]))) {
@@ -72,7 +74,7 @@ export const pipeRows = perDocument((doc: TaskDocumentView): PipeRow[] => {
       line,
       statusCell,
       statusColumn: statusColumn >= 0,
-      wp: wpColumn >= 0 ? plainText(cells[wpColumn + 1] ?? '') : undefined,
+      wp: wpColumn === -1 ? undefined : plainText(cells[wpColumn + 1] ?? ''),
     })
   }
 
@@ -87,12 +89,12 @@ function withCell(cell: string, marker: string): string {
 
 export const pipeTableParser: TaskReferenceParser = {
   apply(doc, match, _id, status) {
-    const row = pipeRows(doc).find((r) => r.line === match.line)!
+    const row = pipeRows(doc).find(r => r.line === match.line)!
     if (row.done === (status === 'done')) return null
     const cells = [...row.cells]
     if (status === 'done') {
       if (row.statusCell >= 0) cells[row.statusCell] = withCell(cells[row.statusCell], '[D]')
-      else cells.splice(cells.length - 1, 0, ' [D] ')
+      else cells.splice(-1, 0, ' [D] ')
     } else if (!row.statusColumn && row.statusCell > row.headerWidth) {
       // An appended status cell: drop it (and any repeats upstream appended) to restore the row.
       let first = row.statusCell
@@ -104,7 +106,7 @@ export const pipeTableParser: TaskReferenceParser = {
 
     return {kind: 'replace', line: row.line, text: cells.join('|')}
   },
-  find: (doc, id) => pipeRows(doc).filter((row) => sameId(row.id, id)).map((row) => ({done: row.done, line: row.line})),
+  find: (doc, id) => pipeRows(doc).filter(row => sameId(row.id, id)).map(row => ({done: row.done, line: row.line})),
   idPattern: /^T\d{2,4}[a-z]?$/,
   name: 'pipe_table',
   precedence: 20,

@@ -14,12 +14,12 @@ import {pipeRows} from './pipe-table-parser.js'
 export const workPackageParser: TaskReferenceParser = {
   apply: () => null,
   expand(doc, wpId) {
-    if (!doc.workPackageIds().some((id) => sameId(id, wpId))) return undefined
+    if (!doc.workPackageIds().some(id => sameId(id, wpId))) return
     const owned = [
-      ...checkboxRows(doc).filter((row) => doc.wpOfLine(row.line) === wpId).map((row) => row.id),
-      ...bulletItems(doc).filter((item) => doc.wpOfLine(item.line) === wpId).map((item) => item.id),
-      ...inlineReferences(doc).filter((ref) => doc.wpOfLine(ref.line) === wpId).flatMap((ref) => ref.ids),
-      ...pipeRows(doc).filter((row) => row.wp !== undefined && sameId(row.wp, wpId)).map((row) => row.id),
+      ...checkboxRows(doc).filter(row => doc.wpOfLine(row.line) === wpId).map(row => row.id),
+      ...bulletItems(doc).filter(item => doc.wpOfLine(item.line) === wpId).map(item => item.id),
+      ...inlineReferences(doc).filter(ref => doc.wpOfLine(ref.line) === wpId).flatMap(ref => ref.ids),
+      ...pipeRows(doc).filter(row => row.wp !== undefined && sameId(row.wp, wpId)).map(row => row.id),
       ...doc.promptSubtasks(wpId),
     ]
     return [...new Set(owned)]

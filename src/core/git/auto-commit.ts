@@ -28,7 +28,7 @@ export function assertAutoCommitAllowed(root: string): void {
 
 /** Commit exactly these files (nothing else that happens to be staged). Returns the commit sha. */
 export function commitFiles(root: string, paths: readonly string[], message: string): string | undefined {
-  const relativePaths = [...new Set(paths.map((p) => relative(root, p)))]
+  const relativePaths = [...new Set(paths.map(p => relative(root, p)))]
   gitOk(['add', '--', ...relativePaths], root)
   const staged = git(['diff', '--cached', '--quiet', '--', ...relativePaths], root)
   if (staged.code === 0) return undefined

@@ -18,7 +18,9 @@ export function git(args: readonly string[], cwd: string): GitResult {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     // Never open an editor or a pager, never ask for credentials: agents have no terminal.
-    env: {...process.env, GIT_EDITOR: 'true', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C'},
+    env: {
+      ...process.env, GIT_EDITOR: 'true', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C',
+    },
   })
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT'
@@ -59,8 +61,8 @@ export function branchExists(branch: string, cwd: string): boolean {
 /** Tracked changes and untracked files, as `git status --porcelain` lines (ignored files excluded). */
 export function dirtyPaths(cwd: string): string[] {
   return gitOk(['status', '--porcelain', '--untracked-files=normal'], cwd)
-    .split('\n')
-    .filter((line) => line.length > 0)
+  .split('\n')
+  .filter(line => line.length > 0)
 }
 
 export function commonGitDir(cwd: string): string {

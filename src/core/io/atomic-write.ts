@@ -1,5 +1,7 @@
 import {randomBytes} from 'node:crypto'
-import {closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs'
+import {
+  closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync,
+} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 
 /**

@@ -14,7 +14,7 @@ let lastMicros = 0n
  * written in one batch are 1 µs apart like upstream's and never share an `at`.
  */
 export function nowMicros(): bigint {
-  const wall = BigInt(Date.now()) * 1000n + ((process.hrtime.bigint() / 1000n) % 1000n)
+  const wall = (BigInt(Date.now()) * 1000n) + ((process.hrtime.bigint() / 1000n) % 1000n)
   lastMicros = wall > lastMicros ? wall : lastMicros + 1n
   return lastMicros
 }

@@ -1,5 +1,7 @@
 import {randomBytes} from 'node:crypto'
-import {linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {
+  linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync,
+} from 'node:fs'
 import {dirname} from 'node:path'
 
 import {CliError} from '../output/cli-error.js'

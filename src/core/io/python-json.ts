@@ -6,7 +6,7 @@
 
 function escapeNonAscii(json: string): string {
   // Astral characters are already two UTF-16 units here, which is exactly Python's surrogate-pair form.
-  return json.replaceAll(/[\u0080-\uFFFF]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'))
+  return json.replaceAll(/[\u0080-\uFFFF]/g, ch => String.raw`\u` + ch.codePointAt(0)!.toString(16).padStart(4, '0'))
 }
 
 function encodeString(value: string, ensureAscii: boolean): string {
@@ -23,13 +23,13 @@ function encode(value: unknown, ensureAscii: boolean, indent: number | undefined
   const separator = indent === undefined ? ', ' : ','
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]'
-    const items = value.map((item) => pad + encode(item, ensureAscii, indent, depth + 1))
+    const items = value.map(item => pad + encode(item, ensureAscii, indent, depth + 1))
     return '[' + items.join(separator) + closePad + ']'
   }
 
   const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  .filter(([, v]) => v !== undefined)
+  .sort(([a], [b]) => (a < b ? -1 : (a > b ? 1 : 0)))
   if (entries.length === 0) return '{}'
   const items = entries.map(([k, v]) => pad + encodeString(k, ensureAscii) + ': ' + encode(v, ensureAscii, indent, depth + 1))
   return '{' + items.join(separator) + closePad + '}'

@@ -1,13 +1,16 @@
+import type {StatusEvent} from '../status/status-event.js'
+import type {Mission} from './mission-handle.js'
+
 import {writeFileIfChanged} from '../io/atomic-write.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {pythonJsonDocument} from '../io/python-json.js'
 import {CliError} from '../output/cli-error.js'
 import {readMissionStatus, recordEvents} from '../status/mission-status.js'
-import type {StatusEvent} from '../status/status-event.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
-import type {Mission} from './mission-handle.js'
+import {
+  type ExecutionLane, type LanesManifest, lanesPath, readLanesManifest,
+} from './lanes-manifest.js'
 import {withMissionLock} from './mission-lock.js'
-import {type ExecutionLane, type LanesManifest, lanesPath, readLanesManifest} from './lanes-manifest.js'
 
 export interface FinalizeResult {
   lanes: ExecutionLane[]
@@ -33,7 +36,7 @@ function dependencyGraph(mission: Mission): {deps: Map<string, Set<string>>; own
     })
   }
 
-  const deps = new Map(wpIds.map((id) => [id, new Set(tasks.workPackages.get(id)?.dependencies ?? [])]))
+  const deps = new Map(wpIds.map(id => [id, new Set(tasks.workPackages.get(id)?.dependencies ?? [])]))
   for (const [line, text] of tasks.doc.lines.entries()) {
     const wp = tasks.doc.wpOfLine(line)
     const match = DEPENDS.exec(text)
@@ -47,7 +50,7 @@ function dependencyGraph(mission: Mission): {deps: Map<string, Set<string>>; own
     }
   }
 
-  const owned = new Map(wpIds.map((id) => [id, tasks.workPackages.get(id)?.ownedFiles ?? []]))
+  const owned = new Map(wpIds.map(id => [id, tasks.workPackages.get(id)?.ownedFiles ?? []]))
   return {deps, owned, wpIds}
 }
 
@@ -56,7 +59,7 @@ function executionOrder(wpIds: string[], deps: Map<string, Set<string>>): string
   const order: string[] = []
   const remaining = new Set(wpIds)
   while (remaining.size > 0) {
-    const ready = [...remaining].filter((id) => [...deps.get(id)!].every((d) => !remaining.has(d))).sort()
+    const ready = [...remaining].filter(id => [...deps.get(id)!].every(d => !remaining.has(d))).sort()
     if (ready.length === 0) {
       throw new CliError('dependency_cycle', `Work packages depend on each other in a cycle: ${[...remaining].sort().join(', ')}.`, {remediation: 'Break the cycle in tasks.md or the prompt files.'})
     }
@@ -70,7 +73,7 @@ function executionOrder(wpIds: string[], deps: Map<string, Set<string>>): string
 
 /** WPs that share an owned file or depend on each other share a lane (union-find). */
 export function computeLanes(wpIds: string[], deps: Map<string, Set<string>>, owned: Map<string, string[]>): ExecutionLane[] {
-  const parent = new Map(wpIds.map((id) => [id, id]))
+  const parent = new Map(wpIds.map(id => [id, id]))
   const find = (id: string): string => (parent.get(id) === id ? id : find(parent.get(id)!))
   const union = (a: string, b: string): void => {
     parent.set(find(a), find(b))
@@ -95,7 +98,7 @@ export function computeLanes(wpIds: string[], deps: Map<string, Set<string>>, ow
     parallel_group: 0,
     predicted_surfaces: [],
     wp_ids: members,
-    write_scope: [...new Set(members.flatMap((wp) => owned.get(wp) ?? []))].sort(),
+    write_scope: [...new Set(members.flatMap(wp => owned.get(wp) ?? []))].sort(),
   }))
 }
 
@@ -109,7 +112,7 @@ export function finalizeTasks(root: string, mission: Mission): FinalizeResult {
     const lanes = computeLanes(wpIds, deps, owned)
     const existing = readLanesManifest(mission.dir)
     const missionBranch = existing?.mission_branch ?? `kitty/mission-${mission.slug}`
-    const sameLanes = existing && JSON.stringify(existing.lanes.map((l) => [l.lane_id, l.wp_ids])) === JSON.stringify(lanes.map((l) => [l.lane_id, l.wp_ids]))
+    const sameLanes = existing && JSON.stringify(existing.lanes.map(l => [l.lane_id, l.wp_ids])) === JSON.stringify(lanes.map(l => [l.lane_id, l.wp_ids]))
     let lanesWritten = false
     if (!sameLanes) {
       const manifest: LanesManifest = {
@@ -128,8 +131,8 @@ export function finalizeTasks(root: string, mission: Mission): FinalizeResult {
     }
 
     const status = readMissionStatus(mission)
-    const seeded = wpIds.filter((id) => !status.workPackages.has(id))
-    const events: StatusEvent[] = seeded.map((wpId) => ({
+    const seeded = wpIds.filter(id => !status.workPackages.has(id))
+    const events: StatusEvent[] = seeded.map(wpId => ({
       actor: 'finalize-tasks',
       at: pythonIsoTimestamp(),
       event_id: newUlid(),
@@ -146,6 +149,8 @@ export function finalizeTasks(root: string, mission: Mission): FinalizeResult {
       wp_id: wpId,
     }))
     if (events.length > 0) recordEvents(mission, events)
-    return {lanes: existing && sameLanes ? existing.lanes : lanes, lanesWritten, missionBranch, seeded, workPackages: wpIds}
+    return {
+      lanes: existing && sameLanes ? existing.lanes : lanes, lanesWritten, missionBranch, seeded, workPackages: wpIds,
+    }
   })
 }

@@ -48,7 +48,7 @@ export function readLanesManifest(missionDir: string): LanesManifest | undefined
   if (!Array.isArray(manifest.lanes)) throw invalid('lanes is not a list')
   for (const lane of manifest.lanes) {
     if (typeof lane !== 'object' || lane === null || typeof lane.lane_id !== 'string' || !/^lane-[a-z0-9-]+$/.test(lane.lane_id)) throw invalid('a lane has no valid lane_id')
-    if (!Array.isArray(lane.wp_ids) || !lane.wp_ids.every((id) => typeof id === 'string' && /^WP\d{2,}$/.test(id))) throw invalid(`lane ${lane.lane_id} has invalid wp_ids`)
+    if (!Array.isArray(lane.wp_ids) || !lane.wp_ids.every(id => typeof id === 'string' && /^WP\d{2,}$/.test(id))) throw invalid(`lane ${lane.lane_id} has invalid wp_ids`)
   }
 
   return manifest as LanesManifest

@@ -83,6 +83,8 @@ export function createMission(root: string, input: CreateMissionInput): CreatedM
   writeFileSync(join(missionDir, 'tasks', '.gitkeep'), '')
   writeFileSync(join(missionDir, 'spec.md'), specScaffold(friendlyName, missionSlug))
   writeMissionMeta(missionDir, meta)
-  const createdFiles = ['meta.json', 'spec.md', 'tasks/.gitkeep'].map((f) => relative(root, join(missionDir, f)))
-  return {createdFiles, meta, missionDir, missionSlug}
+  const createdFiles = ['meta.json', 'spec.md', 'tasks/.gitkeep'].map(f => relative(root, join(missionDir, f)))
+  return {
+    createdFiles, meta, missionDir, missionSlug,
+  }
 }

@@ -28,12 +28,12 @@ export function listMissions(root: string): Mission[] {
   const dir = specsDir(root)
   if (!existsSync(dir)) return []
   return readdirSync(dir, {withFileTypes: true})
-    .filter((entry) => entry.isDirectory() && SAFE_HANDLE.test(entry.name))
-    .map((entry) => {
-      const missionDir = join(dir, entry.name)
-      return {dir: missionDir, meta: readMissionMeta(missionDir) ?? {}, slug: entry.name}
-    })
-    .sort((a, b) => a.slug.localeCompare(b.slug))
+  .filter(entry => entry.isDirectory() && SAFE_HANDLE.test(entry.name))
+  .map(entry => {
+    const missionDir = join(dir, entry.name)
+    return {dir: missionDir, meta: readMissionMeta(missionDir) ?? {}, slug: entry.name}
+  })
+  .sort((a, b) => a.slug.localeCompare(b.slug))
 }
 
 const MID8_SUFFIX = /-([0-9A-HJKMNP-TV-Z]{8})$/
@@ -55,19 +55,19 @@ export function resolveMission(root: string, handle: string | undefined): Missio
   const missions = listMissions(root)
   const upper = handle.toUpperCase()
   const rules: Array<(m: Mission) => boolean> = [
-    (m) => typeof m.meta.mission_id === 'string' && m.meta.mission_id.toUpperCase() === upper,
-    (m) => handle.length === 8 && ((m.meta.mission_id as string | undefined)?.toUpperCase().startsWith(upper) || MID8_SUFFIX.exec(m.slug)?.[1] === upper),
-    (m) => m.slug === handle,
-    (m) => humanSlug(m.slug) === handle,
-    (m) => /^\d+$/.test(handle) && new RegExp(`^0*${Number.parseInt(handle, 10)}-`).test(m.slug),
+    m => typeof m.meta.mission_id === 'string' && m.meta.mission_id.toUpperCase() === upper,
+    m => handle.length === 8 && ((m.meta.mission_id as string | undefined)?.toUpperCase().startsWith(upper) || MID8_SUFFIX.exec(m.slug)?.[1] === upper),
+    m => m.slug === handle,
+    m => humanSlug(m.slug) === handle,
+    m => /^\d+$/.test(handle) && new RegExp(`^0*${Number.parseInt(handle, 10)}-`).test(m.slug),
   ]
   for (const rule of rules) {
-    const found = missions.filter((m) => rule(m))
+    const found = missions.filter(m => rule(m))
     if (found.length === 1) return found[0]
     if (found.length > 1) {
-      throw new CliError('mission_ambiguous', `Mission handle "${handle}" matches ${found.length} missions: ${found.map((m) => m.slug).join(', ')}.`, {
+      throw new CliError('mission_ambiguous', `Mission handle "${handle}" matches ${found.length} missions: ${found.map(m => m.slug).join(', ')}.`, {
         exitCode: ExitCode.usage,
-        fields: {candidates: found.map((m) => m.slug), handle},
+        fields: {candidates: found.map(m => m.slug), handle},
         remediation: `Pass the full slug, e.g. --mission ${found[0].slug}`,
       })
     }
@@ -75,7 +75,7 @@ export function resolveMission(root: string, handle: string | undefined): Missio
 
   throw new CliError('mission_not_found', `No mission matches "${handle}".`, {
     exitCode: ExitCode.usage,
-    fields: {candidates: missions.map((m) => m.slug).slice(0, 20), handle},
-    remediation: missions.length > 0 ? `Use one of: ${missions.slice(0, 5).map((m) => m.slug).join(', ')}` : 'Create a mission first: spec-kitty agent mission create <slug>',
+    fields: {candidates: missions.map(m => m.slug).slice(0, 20), handle},
+    remediation: missions.length > 0 ? `Use one of: ${missions.slice(0, 5).map(m => m.slug).join(', ')}` : 'Create a mission first: spec-kitty agent mission create <slug>',
   })
 }

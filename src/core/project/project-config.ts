@@ -53,7 +53,9 @@ export function initProject(root: string, agents: string[]): InitResult {
   const path = configPath(root)
   if (existsSync(path)) {
     const config = readProjectConfig(root)
-    return {configPath: path, created: false, projectSlug: config.project?.slug ?? '', projectUuid: config.project?.uuid ?? ''}
+    return {
+      configPath: path, created: false, projectSlug: config.project?.slug ?? '', projectUuid: config.project?.uuid ?? '',
+    }
   }
 
   const slug = basename(root).toLowerCase().replaceAll(/[^a-z0-9]+/g, '-').replaceAll(/^-|-$/g, '') || 'project'
@@ -64,5 +66,7 @@ export function initProject(root: string, agents: string[]): InitResult {
   }
   mkdirSync(join(root, '.kittify'), {recursive: true})
   writeFileAtomic(path, stringify(config))
-  return {configPath: path, created: true, projectSlug: slug, projectUuid: config.project!.uuid!}
+  return {
+    configPath: path, created: true, projectSlug: slug, projectUuid: config.project!.uuid!,
+  }
 }

@@ -1,5 +1,7 @@
 import {existsSync, readFileSync, statSync} from 'node:fs'
-import {dirname, isAbsolute, join, resolve} from 'node:path'
+import {
+  dirname, isAbsolute, join, resolve,
+} from 'node:path'
 
 import {CliError} from '../output/cli-error.js'
 

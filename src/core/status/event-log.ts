@@ -1,8 +1,10 @@
-import {closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, statSync, writeSync} from 'node:fs'
+import {
+  closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, statSync, writeSync,
+} from 'node:fs'
 import {join} from 'node:path'
 
 import {CliError} from '../output/cli-error.js'
-import {LANES, type Lane, type LaneOrGenesis} from './lanes.js'
+import {type Lane,  LANES} from './lanes.js'
 import {isNonLaneRow, serializeEvent, type StatusEvent} from './status-event.js'
 
 export const eventLogPath = (missionDir: string): string => join(missionDir, 'status.events.jsonl')
@@ -85,13 +87,13 @@ export function readEventLog(missionDir: string): LaneRecord[] {
 }
 
 function endsWithNewline(path: string): boolean {
-  const size = statSync(path).size
+  const {size} = statSync(path)
   if (size === 0) return true
   const fd = openSync(path, 'r')
   try {
     const buffer = Buffer.alloc(1)
     readSync(fd, buffer, 0, 1, size - 1)
-    return buffer[0] === 0x0a
+    return buffer[0] === 0x0A
   } finally {
     closeSync(fd)
   }
@@ -105,7 +107,7 @@ export function appendEvents(missionDir: string, events: readonly StatusEvent[])
   if (events.length === 0) return
   const path = eventLogPath(missionDir)
   const prefix = existsSync(path) && !endsWithNewline(path) ? '\n' : ''
-  const chunk = prefix + events.map((event) => serializeEvent(event) + '\n').join('')
+  const chunk = prefix + events.map(event => serializeEvent(event) + '\n').join('')
   const fd = openSync(path, 'a')
   try {
     writeSync(fd, chunk)
@@ -123,4 +125,4 @@ export function appendEvents(missionDir: string, events: readonly StatusEvent[])
   }
 }
 
-export type {LaneOrGenesis}
+export {type LaneOrGenesis} from './lanes.js'

@@ -1,7 +1,10 @@
+import type {StatusEvent} from './status-event.js'
+
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {CliError} from '../output/cli-error.js'
-import {FORWARD_ORDER, forwardIndex, isEdgeAllowed, isTerminal, type Lane, type LaneOrGenesis, LANES_REQUIRING_DONE_SUBTASKS} from './lanes.js'
-import type {StatusEvent} from './status-event.js'
+import {
+  FORWARD_ORDER, forwardIndex, isEdgeAllowed, isTerminal, type Lane, type LaneOrGenesis, LANES_REQUIRING_DONE_SUBTASKS,
+} from './lanes.js'
 
 export interface LaneMoveRequest {
   actor: string
@@ -79,7 +82,9 @@ export function planLaneMove(request: LaneMoveRequest): StatusEvent[] {
   if (request.force) {
     const reason = doneReason ?? request.note ?? `Force move to ${to}`
     const needsEvidence = to === 'approved' || to === 'done'
-    return [event(from, to, {evidence: needsEvidence ? evidence() : null, force: true, reason, review_ref: request.reviewPointer ?? null})]
+    return [event(from, to, {
+      evidence: needsEvidence ? evidence() : null, force: true, reason, review_ref: request.reviewPointer ?? null,
+    })]
   }
 
   if (isTerminal(from)) {
@@ -96,13 +101,13 @@ export function planLaneMove(request: LaneMoveRequest): StatusEvent[] {
 
   if (fromIndex >= 0 && toIndex > fromIndex) {
     const hops = FORWARD_ORDER.slice(fromIndex + 1, toIndex + 1)
-    if (hops.some((lane) => LANES_REQUIRING_DONE_SUBTASKS.includes(lane)) && request.pendingSubtasks.length > 0) {
+    if (hops.some(lane => LANES_REQUIRING_DONE_SUBTASKS.includes(lane)) && request.pendingSubtasks.length > 0) {
       const list = request.pendingSubtasks.join(' ')
       refuse('subtasks_incomplete', `${wpId} has unfinished subtasks: ${list}. Moving to ${to} needs them done.`, `spec-kitty agent tasks mark-status ${list} --status done --mission ${missionSlug}  (or ${retry} --force --note "<why>")`)
     }
 
     let previous: Lane | LaneOrGenesis = from
-    return hops.map((lane) => {
+    return hops.map(lane => {
       const hop = event(previous, lane, {
         evidence: lane === 'approved' || lane === 'done' ? evidence() : null,
         reason: lane === 'done' ? doneReason : null,

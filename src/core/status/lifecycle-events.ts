@@ -4,7 +4,7 @@ import type {StatusEvent} from './status-event.js'
 
 /** One `WPStatusChanged` envelope per lane event; `occurredAt` is the event's own time. */
 export function laneChangeEvents(root: string, mission: Mission, events: readonly StatusEvent[]): LifecycleEvent[] {
-  return events.map((event) => ({
+  return events.map(event => ({
     aggregateId: event.wp_id,
     aggregateType: 'WorkPackage',
     causationId: event.event_id,

@@ -1,8 +1,9 @@
 import type {Mission} from '../mission/mission-handle.js'
-import {appendEvents, readEventLog} from './event-log.js'
 import type {LaneOrGenesis} from './lanes.js'
-import {reduceEvents, type ReducedStatus} from './reducer.js'
 import type {StatusEvent} from './status-event.js'
+
+import {appendEvents, readEventLog} from './event-log.js'
+import {type ReducedStatus, reduceEvents} from './reducer.js'
 import {buildSnapshot, writeSnapshot} from './status-snapshot.js'
 
 export function readMissionStatus(mission: Mission): ReducedStatus {

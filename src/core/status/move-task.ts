@@ -1,20 +1,23 @@
-import {existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs'
+import {
+  existsSync, mkdirSync, readdirSync, readFileSync,
+} from 'node:fs'
 import {basename, join} from 'node:path'
+
+import type {Mission} from '../mission/mission-handle.js'
+import type {TaskReferenceRegistry} from '../tasks/task-reference-registry.js'
+import type {Lane, LaneOrGenesis} from './lanes.js'
+import type {StatusEvent} from './status-event.js'
 
 import {assertAutoCommitAllowed, commitFiles, specLabel} from '../git/auto-commit.js'
 import {git} from '../git/git.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
 import {pythonIsoTimestamp} from '../io/clock.js'
-import type {Mission} from '../mission/mission-handle.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {CliError} from '../output/cli-error.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
-import type {TaskReferenceRegistry} from '../tasks/task-reference-registry.js'
 import {eventLogPath} from './event-log.js'
 import {planLaneMove} from './lane-move.js'
-import type {Lane, LaneOrGenesis} from './lanes.js'
 import {laneOf, readMissionStatus, recordEvents} from './mission-status.js'
-import type {StatusEvent} from './status-event.js'
 import {snapshotPath} from './status-snapshot.js'
 
 export interface MoveTaskInput {
@@ -54,7 +57,7 @@ function doneAncestry(root: string, missionSlug: string, wpId: string, execution
   if (!existsSync(lanesFile)) return 'missing'
   try {
     const manifest = JSON.parse(readFileSync(lanesFile, 'utf8')) as {lanes?: Array<{lane_id: string; wp_ids: string[]}>; mission_branch?: string}
-    const lane = manifest.lanes?.find((l) => l.wp_ids.includes(wpId))
+    const lane = manifest.lanes?.find(l => l.wp_ids.includes(wpId))
     if (!lane) return 'missing'
     const branch = `${manifest.mission_branch ?? `kitty/mission-${missionSlug}`}-${lane.lane_id}`
     return git(['merge-base', '--is-ancestor', branch, 'HEAD'], root).code === 0 ? 'ok' : 'missing'
@@ -65,7 +68,7 @@ function doneAncestry(root: string, missionSlug: string, wpId: string, execution
 
 function reviewCycleFile(wpFile: string): {dir: string; number: number} {
   const dir = join(wpFile.replace(/\.md$/, ''))
-  const existing = existsSync(dir) ? readdirSync(dir).map((f) => /^review-cycle-(\d+)\.md$/.exec(f)?.[1]).filter(Boolean).map(Number) : []
+  const existing = existsSync(dir) ? readdirSync(dir).map(f => /^review-cycle-(\d+)\.md$/.exec(f)?.[1]).filter(Boolean).map(Number) : []
   return {dir, number: Math.max(0, ...existing) + 1}
 }
 
@@ -100,7 +103,7 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
     }
 
     const owned = input.registry.subtasksOf(tasks.doc, wpId) ?? []
-    const pendingSubtasks = owned.filter((id) => input.registry.subtaskState(tasks.doc, id) === 'pending')
+    const pendingSubtasks = owned.filter(id => input.registry.subtaskState(tasks.doc, id) === 'pending')
     let reviewPointer: string | undefined
     let review: {path: string; text: string} | undefined
     if (feedback !== undefined && to === 'planned' && wpFile) {
@@ -129,7 +132,9 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
       to,
       wpId,
     })
-    if (events.length === 0) return {commit: undefined, events, newLane: from, oldLane: from, reviewFeedback: undefined, wpFile: wpFile?.path}
+    if (events.length === 0) return {
+      commit: undefined, events, newLane: from, oldLane: from, reviewFeedback: undefined, wpFile: wpFile?.path,
+    }
 
     const touched = [eventLogPath(mission.dir), snapshotPath(mission.dir)]
     if (review) {
@@ -146,6 +151,8 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
     }
 
     const commit = input.autoCommit ? commitFiles(root, touched, `chore: Move ${wpId} to ${to} on spec ${specLabel(mission.slug)} [${input.actor}]`) : undefined
-    return {commit, events, newLane: events.at(-1)!.to_lane, oldLane: from, reviewFeedback: review?.path, wpFile: wpFile?.path}
+    return {
+      commit, events, newLane: events.at(-1)!.to_lane, oldLane: from, reviewFeedback: review?.path, wpFile: wpFile?.path,
+    }
   })
 }

@@ -23,6 +23,16 @@ function isRollback(record: LaneRecord): boolean {
   return record.toLane === 'in_progress' && (record.fromLane === 'in_review' || (record.fromLane === 'for_review' && record.reviewRef !== null))
 }
 
+function compareStrings(a: string, b: string): number {
+  if (a === b) return 0
+  return a < b ? -1 : 1
+}
+
+/** Upstream sorts by (at, event_id) as strings: the timestamp spelling is part of the contract. */
+function byTimeThenId(a: LaneRecord, b: LaneRecord): number {
+  return compareStrings(a.at, b.at) || compareStrings(a.eventId, b.eventId)
+}
+
 /**
  * Fold the log into per-WP state (upstream `status/reducer.py`): dedupe by event_id keeping the first,
  * stable-sort by (at, event_id) as strings, never re-validate history (old logs hold edges that are
@@ -37,7 +47,7 @@ export function reduceEvents(records: readonly LaneRecord[]): ReducedStatus {
     unique.push(record)
   }
 
-  unique.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0))
+  unique.sort(byTimeThenId)
 
   const workPackages = new Map<string, WorkPackageState>()
   const rolledBackAt = new Map<string, string>()

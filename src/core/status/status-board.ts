@@ -1,8 +1,9 @@
 import type {Mission} from '../mission/mission-handle.js'
-import {missionNumber} from '../mission/mission-meta.js'
 import type {TaskReferenceRegistry} from '../tasks/task-reference-registry.js'
+
+import {missionNumber} from '../mission/mission-meta.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
-import {LANE_WEIGHT, LANES, type LaneOrGenesis} from './lanes.js'
+import {LANE_WEIGHT, type LaneOrGenesis, LANES} from './lanes.js'
 import {laneOf, readMissionStatus} from './mission-status.js'
 
 export interface BoardWorkPackage {
@@ -39,7 +40,7 @@ const round1 = (value: number): number => Math.round(value * 10) / 10
 export function buildStatusBoard(mission: Mission, registry: TaskReferenceRegistry): StatusBoard {
   const status = readMissionStatus(mission)
   const tasks = loadMissionTasks(mission.dir)
-  const ids = [...new Set([...tasks.doc.workPackageIds(), ...status.workPackages.keys()])].sort()
+  const ids = [...new Set([...status.workPackages.keys(), ...tasks.doc.workPackageIds()])].sort()
   const workPackages = ids.map((id): BoardWorkPackage => {
     const state = status.workPackages.get(id)
     const owned = registry.subtasksOf(tasks.doc, id) ?? []
@@ -50,14 +51,14 @@ export function buildStatusBoard(mission: Mission, registry: TaskReferenceRegist
       id,
       lane: laneOf(status, id),
       last_transition_at: state?.last_transition_at ?? null,
-      subtasks: {done: owned.filter((t) => registry.subtaskState(tasks.doc, t) === 'done').length, total: owned.length},
+      subtasks: {done: owned.filter(t => registry.subtaskState(tasks.doc, t) === 'done').length, total: owned.length},
       title: tasks.workPackages.get(id)?.title ?? null,
     }
   })
-  const byLane: Record<string, number> = Object.fromEntries(LANES.map((lane) => [lane, 0]))
+  const byLane: Record<string, number> = Object.fromEntries(LANES.map(lane => [lane, 0]))
   for (const wp of workPackages) byLane[wp.lane] = (byLane[wp.lane] ?? 0) + 1
   const total = workPackages.length
-  const done = byLane.done
+  const {done} = byLane
   const weighted = total === 0 ? 0 : (100 * workPackages.reduce((sum, wp) => sum + (wp.lane === 'genesis' ? 0 : LANE_WEIGHT[wp.lane]), 0)) / total
   return {
     by_lane: byLane,

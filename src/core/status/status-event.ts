@@ -1,5 +1,6 @@
-import {pythonJsonLine} from '../io/python-json.js'
 import type {Lane, LaneOrGenesis} from './lanes.js'
+
+import {pythonJsonLine} from '../io/python-json.js'
 
 export interface ReviewEvidence {
   reference: string

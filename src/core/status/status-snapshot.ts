@@ -1,10 +1,11 @@
 import {join} from 'node:path'
 
+import type {MissionMeta} from '../mission/mission-meta.js'
+import type {ReducedStatus, WorkPackageState} from './reducer.js'
+
 import {writeFileIfChanged} from '../io/atomic-write.js'
 import {pythonJsonDocument} from '../io/python-json.js'
-import type {MissionMeta} from '../mission/mission-meta.js'
-import {LANES, type Lane} from './lanes.js'
-import type {ReducedStatus, WorkPackageState} from './reducer.js'
+import {type Lane, LANES} from './lanes.js'
 
 export const snapshotPath = (missionDir: string): string => join(missionDir, 'status.json')
 
@@ -21,7 +22,7 @@ export interface StatusSnapshot {
 
 /** status.json as upstream materializes it; `materialized_at` is the last event's time, not now. */
 export function buildSnapshot(reduced: ReducedStatus, meta: MissionMeta): StatusSnapshot {
-  const summary = Object.fromEntries(LANES.map((lane) => [lane, 0])) as Record<Lane, number>
+  const summary = Object.fromEntries(LANES.map(lane => [lane, 0])) as Record<Lane, number>
   const workPackages: Record<string, WorkPackageState> = {}
   for (const [wpId, state] of reduced.workPackages) {
     summary[state.lane]++

@@ -1,12 +1,13 @@
 import type {SubtaskStatus} from '../../api/index.js'
+import type {Mission} from '../mission/mission-handle.js'
+import type {TaskReferenceRegistry} from './task-reference-registry.js'
+
 import {assertAutoCommitAllowed, commitFiles, specLabel} from '../git/auto-commit.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
-import type {Mission} from '../mission/mission-handle.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {CliError} from '../output/cli-error.js'
 import {laneOf, readMissionStatus} from '../status/mission-status.js'
-import {planMarkStatus, type MarkStatusPlan} from './mark-status.js'
-import type {TaskReferenceRegistry} from './task-reference-registry.js'
+import {type MarkStatusPlan, planMarkStatus} from './mark-status.js'
 import {loadMissionTasks} from './tasks-file.js'
 
 export interface MarkStatusRequest {
@@ -41,7 +42,7 @@ export function runMarkStatus(request: MarkStatusRequest): MarkStatusRun {
     const plan = planMarkStatus({
       doc: tasks.doc,
       ids: request.ids,
-      laneOf: (wpId) => laneOf(status, wpId),
+      laneOf: wpId => laneOf(status, wpId),
       missionSlug: mission.slug,
       registry: request.registry,
       status: request.status,
@@ -49,7 +50,7 @@ export function runMarkStatus(request: MarkStatusRequest): MarkStatusRun {
     const written = plan.doc.text() !== tasks.doc.text()
     if (written) writeFileAtomic(tasks.path, plan.doc.text())
     const count = plan.summary.updated
-    const subject = count === 1 ? `Mark ${plan.results.find((r) => r.outcome === 'updated')!.id} as ${request.status}` : `Mark ${count} subtasks as ${request.status}`
+    const subject = count === 1 ? `Mark ${plan.results.find(r => r.outcome === 'updated')!.id} as ${request.status}` : `Mark ${count} subtasks as ${request.status}`
     const commit = written && request.autoCommit ? commitFiles(root, [tasks.path], `chore: ${subject} on spec ${specLabel(mission.slug)}`) : undefined
     return {...plan, commit, written}
   })

@@ -1,7 +1,8 @@
 import type {SubtaskStatus} from '../../api/index.js'
 import type {TaskDocument} from './task-document.js'
-import {canonicalTaskId} from './task-id.js'
 import type {TaskReferenceRegistry} from './task-reference-registry.js'
+
+import {canonicalTaskId} from './task-id.js'
 
 export type MarkOutcome = 'already_satisfied' | 'not_found' | 'updated'
 
@@ -54,12 +55,14 @@ function subtaskMessage(id: string, outcome: MarkOutcome, format: null | string,
  */
 export function planMarkStatus(input: MarkStatusInput): MarkStatusPlan {
   const {laneOf, missionSlug, registry, status} = input
-  let doc = input.doc
+  let {doc} = input
   const results: MarkResult[] = []
   for (const raw of input.ids) {
     const parsed = canonicalTaskId(raw)
     if (!parsed.ok) {
-      results.push({format: null, id: raw, message: parsed.reason, outcome: 'not_found'})
+      results.push({
+        format: null, id: raw, message: parsed.reason, outcome: 'not_found',
+      })
       continue
     }
 
@@ -68,7 +71,9 @@ export function planMarkStatus(input: MarkStatusInput): MarkStatusPlan {
     if (expander) {
       const owned = registry.subtasksOf(doc, id)
       if (owned === undefined) {
-        results.push({format: null, id, message: `${id} is not a work package of this mission (no section in tasks.md and no prompt file).`, outcome: 'not_found'})
+        results.push({
+          format: null, id, message: `${id} is not a work package of this mission (no section in tasks.md and no prompt file).`, outcome: 'not_found',
+        })
         continue
       }
 
@@ -98,14 +103,18 @@ export function planMarkStatus(input: MarkStatusInput): MarkStatusPlan {
       }
 
       const missing = recorded > 0 && unrecorded.length > 0 ? ` Not in tasks.md: ${unrecorded.join(', ')}.` : ''
-      results.push({format: outcome === 'not_found' ? null : expander.name, id, message: `${head}${missing} ${laneHint}`, outcome})
+      results.push({
+        format: outcome === 'not_found' ? null : expander.name, id, message: `${head}${missing} ${laneHint}`, outcome,
+      })
       continue
     }
 
     const resolution = registry.resolveSubtask(doc, id, status)
     doc = resolution.doc
     const format = resolution.outcome === 'not_found' ? null : resolution.format
-    results.push({format, id, message: subtaskMessage(id, resolution.outcome, resolution.format, status, resolution.referenceOnly, registry.formatNames(id)), outcome: resolution.outcome})
+    results.push({
+      format, id, message: subtaskMessage(id, resolution.outcome, resolution.format, status, resolution.referenceOnly, registry.formatNames(id)), outcome: resolution.outcome,
+    })
   }
 
   const summary: MarkSummary = {already_satisfied: 0, not_found: 0, updated: 0}

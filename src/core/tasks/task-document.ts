@@ -34,7 +34,7 @@ export class TaskDocument implements TaskDocumentView {
 
   /** Line terminator to use for inserted lines: the file's own. */
   get newline(): string {
-    return this.terminators.find((t) => t !== '') ?? '\n'
+    return this.terminators.find(t => t !== '') ?? '\n'
   }
 
   /** A new document with the edit applied (edits shift lines, so the view is rebuilt). */
@@ -66,7 +66,7 @@ export class TaskDocument implements TaskDocumentView {
   /** Work packages: section headings in order, then prompt files without a section. */
   workPackageIds(): string[] {
     const sections = this.sectionOfLine.filter((id): id is string => id !== undefined)
-    return [...new Set([...sections, ...[...this.promptSubtaskIndex.keys()].sort()])]
+    return [...new Set([...[...this.promptSubtaskIndex.keys()].sort(), ...sections])]
   }
 
   text(): string {
@@ -79,7 +79,7 @@ export class TaskDocument implements TaskDocumentView {
 
   private computeFences(): boolean[] {
     let open: string | undefined
-    return this.lines.map((line) => {
+    return this.lines.map(line => {
       const fence = FENCE.exec(line)?.[1]
       if (open === undefined) {
         if (fence) open = fence

@@ -1,6 +1,9 @@
-import type {SubtaskStatus, TaskDocumentEdit, TaskReferenceMatch, TaskReferenceParser} from '../../api/index.js'
-import {CliError} from '../output/cli-error.js'
+import type {
+  SubtaskStatus, TaskDocumentEdit, TaskReferenceMatch, TaskReferenceParser,
+} from '../../api/index.js'
 import type {TaskDocument} from './task-document.js'
+
+import {CliError} from '../output/cli-error.js'
 
 export interface RegisteredParser extends TaskReferenceParser {
   plugin: string
@@ -47,45 +50,55 @@ export class TaskReferenceRegistry {
 
   /** The parser that expands `id` into owned subtasks (bare WP ids), if any. */
   expander(id: string): RegisteredParser | undefined {
-    return this.parsers.find((p) => p.expand && p.idPattern.test(id))
+    return this.parsers.find(p => p.expand && p.idPattern.test(id))
   }
 
   formatNames(id: string): string[] {
-    return this.parsersFor(id).map((p) => p.name)
+    return this.parsersFor(id).map(p => p.name)
   }
 
   parsersFor(id: string): RegisteredParser[] {
-    return this.parsers.filter((p) => !p.expand && p.idPattern.test(id))
+    return this.parsers.filter(p => !p.expand && p.idPattern.test(id))
   }
 
   /** Make every representation of `id` say `status` (D2), materializing a row when needed (D3). */
   resolveSubtask(doc: TaskDocument, id: string, status: SubtaskStatus): SubtaskResolution {
-    const found = this.find(doc, id)
-    if (found.length === 0) return {doc, format: null, outcome: 'not_found', referenceOnly: false}
+    const found = this.representations(doc, id)
+    if (found.length === 0) return {
+      doc, format: null, outcome: 'not_found', referenceOnly: false,
+    }
     const format = found[0].parser.name
-    const stateful = found.filter((f) => f.match.done !== undefined)
+    const stateful = found.filter(f => f.match.done !== undefined)
     let edits: TaskDocumentEdit[]
     if (stateful.length > 0) {
-      edits = stateful.map((f) => f.parser.apply(doc, f.match, id, status)).filter((e): e is TaskDocumentEdit => e !== null)
+      edits = stateful.map(f => f.parser.apply(doc, f.match, id, status)).filter((e): e is TaskDocumentEdit => e !== null)
     } else if (status === 'pending') {
       // Nothing records this id as done, so there is nothing to un-mark and nothing to insert.
-      return {doc, format, outcome: 'already_satisfied', referenceOnly: true}
+      return {
+        doc, format, outcome: 'already_satisfied', referenceOnly: true,
+      }
     } else {
-      const materializer = found.find((f) => f.parser.materialize)
+      const materializer = found.find(f => f.parser.materialize)
       const edit = materializer?.parser.materialize!(doc, materializer.match, id, status)
       edits = edit ? [edit] : []
-      if (edits.length === 0) return {doc, format, outcome: 'not_found', referenceOnly: true}
+      if (edits.length === 0) return {
+        doc, format, outcome: 'not_found', referenceOnly: true,
+      }
     }
 
-    if (edits.length === 0) return {doc, format, outcome: 'already_satisfied', referenceOnly: false}
-    return {doc: applyEdits(doc, edits), format, outcome: 'updated', referenceOnly: stateful.length === 0}
+    if (edits.length === 0) return {
+      doc, format, outcome: 'already_satisfied', referenceOnly: false,
+    }
+    return {
+      doc: applyEdits(doc, edits), format, outcome: 'updated', referenceOnly: stateful.length === 0,
+    }
   }
 
   /** Is this subtask done? The first representation with a status decides (they agree after D2). */
   subtaskState(doc: TaskDocument, id: string): SubtaskState {
-    const found = this.find(doc, id)
+    const found = this.representations(doc, id)
     if (found.length === 0) return 'unknown'
-    const stateful = found.find((f) => f.match.done !== undefined)
+    const stateful = found.find(f => f.match.done !== undefined)
     if (!stateful) return 'pending'
     return stateful.match.done ? 'done' : 'pending'
   }
@@ -95,14 +108,15 @@ export class TaskReferenceRegistry {
     return this.expander(wpId)?.expand!(doc, wpId)
   }
 
-  private find(doc: TaskDocument, id: string): Found[] {
-    return this.parsersFor(id).flatMap((parser) => parser.find(doc, id).map((match) => ({match, parser})))
+  private representations(doc: TaskDocument, id: string): Found[] {
+    // eslint-disable-next-line unicorn/no-array-callback-reference, unicorn/no-array-method-this-argument -- TaskReferenceParser.find, not Array#find
+    return this.parsersFor(id).flatMap(parser => parser.find(doc, id).map(match => ({match, parser})))
   }
 }
 
 /** Apply one id's edits: replaces first, then deletes bottom-up, then inserts; a delete wins a line. */
 export function applyEdits(doc: TaskDocument, edits: readonly TaskDocumentEdit[]): TaskDocument {
-  const deleted = new Set(edits.filter((e) => e.kind === 'delete').map((e) => e.line))
+  const deleted = new Set(edits.filter(e => e.kind === 'delete').map(e => e.line))
   const replaced = new Set<number>()
   let result = doc
   for (const edit of edits) {

@@ -20,5 +20,7 @@ export function loadMissionTasks(missionDir: string): MissionTasks {
   const workPackages = readWorkPackageFiles(missionDir)
   const promptSubtasks = new Map([...workPackages].map(([id, file]) => [id, file.subtasks]))
   const exists = existsSync(path)
-  return {doc: new TaskDocument(exists ? readFileSync(path, 'utf8') : '', promptSubtasks), exists, path, workPackages}
+  return {
+    doc: new TaskDocument(exists ? readFileSync(path, 'utf8') : '', promptSubtasks), exists, path, workPackages,
+  }
 }

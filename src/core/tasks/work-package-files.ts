@@ -25,12 +25,14 @@ export function splitFrontmatter(text: string): {body: string; frontmatter: stri
 function stringList(value: unknown): string[] {
   if (!Array.isArray(value)) return []
   return value
-    .map((item) => (typeof item === 'object' && item !== null ? (item as Record<string, unknown>).id : item))
-    .filter((item): item is string => typeof item === 'string')
+  .map(item => (typeof item === 'object' && item !== null ? (item as Record<string, unknown>).id : item))
+  .filter((item): item is string => typeof item === 'string')
 }
 
 export function parseWorkPackageFile(path: string, wpId: string, text: string): WorkPackageFile {
-  const empty: WorkPackageFile = {dependencies: [], executionMode: undefined, ownedFiles: [], path, subtasks: [], title: undefined, wpId}
+  const empty: WorkPackageFile = {
+    dependencies: [], executionMode: undefined, ownedFiles: [], path, subtasks: [], title: undefined, wpId,
+  }
   const {frontmatter} = splitFrontmatter(text)
   if (frontmatter === undefined) return empty
   let data: unknown
@@ -47,7 +49,7 @@ export function parseWorkPackageFile(path: string, wpId: string, text: string): 
     executionMode: typeof fm.execution_mode === 'string' ? fm.execution_mode : undefined,
     ownedFiles: stringList(fm.owned_files),
     path,
-    subtasks: stringList(fm.subtasks).map((id) => id.toUpperCase().replace(/^T(\d+)([A-Z]?)$/, (_m, n: string, s: string) => `T${n}${s.toLowerCase()}`)),
+    subtasks: stringList(fm.subtasks).map(id => id.toUpperCase().replace(/^T(\d+)([A-Z]?)$/, (_m, n: string, s: string) => `T${n}${s.toLowerCase()}`)),
     title: typeof fm.title === 'string' ? fm.title : undefined,
     wpId: typeof fm.work_package_id === 'string' && /^WP\d{2,}$/.test(fm.work_package_id) ? fm.work_package_id : wpId,
   }

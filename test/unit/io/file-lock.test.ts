@@ -1,6 +1,8 @@
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {
+  existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -8,9 +10,11 @@ import {acquireLock, withLock} from '../../../src/core/io/file-lock.js'
 
 describe('file lock', () => {
   let dir: string
+
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'lock-'))
   })
+
   afterEach(() => rmSync(dir, {force: true, recursive: true}))
 
   it('holds our pid while held and is gone after release', () => {

@@ -13,6 +13,8 @@ describe('python-json', () => {
   })
 
   it('writes documents with indent 2, raw non-ASCII and a trailing newline', () => {
-    expect(pythonJsonDocument({b: [], a: {}, c: ['é'], d: {x: 1}})).to.equal('{\n  "a": {},\n  "b": [],\n  "c": [\n    "é"\n  ],\n  "d": {\n    "x": 1\n  }\n}\n')
+    expect(pythonJsonDocument({
+      b: [], a: {}, c: ['é'], d: {x: 1},
+    })).to.equal('{\n  "a": {},\n  "b": [],\n  "c": [\n    "é"\n  ],\n  "d": {\n    "x": 1\n  }\n}\n')
   })
 })

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {type LaneMoveRequest, planLaneMove} from '../../../src/core/status/lane-move.js'
 import {CliError} from '../../../src/core/output/cli-error.js'
+import {type LaneMoveRequest, planLaneMove} from '../../../src/core/status/lane-move.js'
 
 const request = (over: Partial<LaneMoveRequest>): LaneMoveRequest => ({
   actor: 'claude', doneAncestry: 'ok', force: false, from: 'planned', missionSlug: 'demo-01J9ZK3M', pendingSubtasks: [], reviewer: 'rev', to: 'claimed', wpId: 'WP01', ...over,
@@ -21,9 +21,9 @@ function refusal(over: Partial<LaneMoveRequest>): string {
 describe('lane moves', () => {
   it('writes one event per hop for an unforced forward move, 1 µs or more apart and in order', () => {
     const events = planLaneMove(request({to: 'for_review'}))
-    expect(events.map((e) => `${e.from_lane}>${e.to_lane}`)).to.deep.equal(['planned>claimed', 'claimed>in_progress', 'in_progress>for_review'])
-    expect(events.every((e) => e.force === false)).to.equal(true)
-    const ats = events.map((e) => e.at)
+    expect(events.map(e => `${e.from_lane}>${e.to_lane}`)).to.deep.equal(['planned>claimed', 'claimed>in_progress', 'in_progress>for_review'])
+    expect(events.every(e => e.force === false)).to.equal(true)
+    const ats = events.map(e => e.at)
     expect([...ats].sort()).to.deep.equal(ats)
     expect(new Set(ats).size).to.equal(3)
   })
@@ -35,7 +35,7 @@ describe('lane moves', () => {
 
   it('attaches review evidence to approved and done hops', () => {
     const events = planLaneMove(request({approvalRef: 'PR#1', from: 'for_review', to: 'done'}))
-    expect(events.map((e) => e.to_lane)).to.deep.equal(['in_review', 'approved', 'done'])
+    expect(events.map(e => e.to_lane)).to.deep.equal(['in_review', 'approved', 'done'])
     expect(events[1].evidence).to.deep.equal({review: {reference: 'PR#1', reviewer: 'rev', verdict: 'approved'}})
   })
 
@@ -66,7 +66,9 @@ describe('lane moves', () => {
 
   it('refuses done without a merged lane branch unless an override reason is recorded', () => {
     expect(refusal({doneAncestry: 'missing', from: 'approved', to: 'done'})).to.equal('done_without_merge')
-    const [event] = planLaneMove(request({doneAncestry: 'missing', doneOverrideReason: 'landed via PR', from: 'approved', to: 'done'}))
+    const [event] = planLaneMove(request({
+      doneAncestry: 'missing', doneOverrideReason: 'landed via PR', from: 'approved', to: 'done',
+    }))
     expect(event.reason).to.equal('Done override: landed via PR')
   })
 

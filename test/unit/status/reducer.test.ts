@@ -26,16 +26,24 @@ describe('reducer', () => {
 
   it('lets a rollback win a tie on `at`, whatever the event ids say', () => {
     const at = '2026-01-01T00:00:05+00:00'
-    const rollback = record({at, eventId: '01A', fromLane: 'in_review', toLane: 'in_progress'})
-    const forward = record({at, eventId: '01Z', fromLane: 'in_review', toLane: 'approved'})
+    const rollback = record({
+      at, eventId: '01A', fromLane: 'in_review', toLane: 'in_progress',
+    })
+    const forward = record({
+      at, eventId: '01Z', fromLane: 'in_review', toLane: 'approved',
+    })
     expect(reduceEvents([rollback, forward]).workPackages.get('WP01')?.lane).to.equal('in_progress')
     expect(reduceEvents([forward, rollback]).workPackages.get('WP01')?.lane).to.equal('in_progress')
   })
 
   it('counts forced events and never re-validates history (planned → planned bootstrap)', () => {
     const reduced = reduceEvents([
-      record({eventId: '01A', force: true, fromLane: 'planned', toLane: 'planned'}),
-      record({at: '2026-01-02T00:00:00+00:00', eventId: '01B', force: true, fromLane: 'planned', toLane: 'done'}),
+      record({
+        eventId: '01A', force: true, fromLane: 'planned', toLane: 'planned',
+      }),
+      record({
+        at: '2026-01-02T00:00:00+00:00', eventId: '01B', force: true, fromLane: 'planned', toLane: 'done',
+      }),
     ])
     expect(reduced.workPackages.get('WP01')).to.include({force_count: 2, lane: 'done'})
   })
@@ -51,9 +59,9 @@ describe('reducer', () => {
   })
 
   it('reproduces every committed status.json of the 190-mission corpus byte for byte', () => {
-    const missions = readdirSync(CORPUS).filter((m) => existsSync(join(CORPUS, m, 'status.json')))
+    const missions = readdirSync(CORPUS).filter(m => existsSync(join(CORPUS, m, 'status.json')))
     expect(missions).to.have.length(190)
-    const mismatches = missions.filter((m) => {
+    const mismatches = missions.filter(m => {
       const dir = join(CORPUS, m)
       const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))
       return pythonJsonDocument(buildSnapshot(reduceEvents(readEventLog(dir)), meta)) !== readFileSync(join(dir, 'status.json'), 'utf8')

@@ -1,9 +1,10 @@
 import {expect} from 'chai'
 import fc from 'fast-check'
 
+import type {TaskReferenceRegistry} from '../../../src/core/tasks/task-reference-registry.js'
+
 import {planMarkStatus} from '../../../src/core/tasks/mark-status.js'
 import {TaskDocument} from '../../../src/core/tasks/task-document.js'
-import type {TaskReferenceRegistry} from '../../../src/core/tasks/task-reference-registry.js'
 import {builtInRegistry} from '../../support/registry.js'
 
 // Ids chosen to collide: T001 must never touch T0012 or T001b.
@@ -14,12 +15,10 @@ const words = fc.constantFrom('Schema', 'API', 'docs', 'Wire it', 'T001-style no
 /** Blocks in every built-in format, all starting pending (what a fresh tasks.md holds). */
 const block = fc.oneof(
   fc.tuple(fc.constantFrom('- ', '  - ', '* ', '1. '), id, fc.constantFrom('', '**'), fc.constantFrom(' ', ': '), words).map(([bullet, i, bold, sep, w]) => `${bullet}[ ] ${bold}${i}${bold}${sep}${w}`),
-  fc.array(fc.tuple(id, words, fc.constantFrom('WP01', 'WP02'), fc.constantFrom('[P]', '')), {maxLength: 4, minLength: 1}).map(
-    (rows) => ['| ID | Description | WP | Parallel |', '|----|----|----|----|', ...rows.map(([i, w, wp, p]) => `| ${i} | ${w} | ${wp} | ${p} |`)].join('\n') + '\n',
-  ),
+  fc.array(fc.tuple(id, words, fc.constantFrom('WP01', 'WP02'), fc.constantFrom('[P]', '')), {maxLength: 4, minLength: 1}).map(rows => ['| ID | Description | WP | Parallel |', '|----|----|----|----|', ...rows.map(([i, w, wp, p]) => `| ${i} | ${w} | ${wp} | ${p} |`)].join('\n') + '\n'),
   fc.tuple(fc.constantFrom('Subtasks: ', '**Subtasks**: ', '**Subtasks:** ', '- Subtasks: '), fc.uniqueArray(id, {maxLength: 3, minLength: 1})).map(([prefix, ids]) => prefix + ids.join(', ')),
   fc.tuple(fc.constantFrom('## WP01', '### WP02: Docs', '## Work Package 03'), words).map(([h, w]) => `${h} ${w}`),
-  id.map((i) => '```\n- [ ] ' + i + ' fenced\n```'),
+  id.map(i => '```\n- [ ] ' + i + ' fenced\n```'),
   words,
   fc.constant(''),
 )
@@ -34,7 +33,9 @@ before(async () => {
 })
 
 const mark = (text: string, ids: string[], status: 'done' | 'pending') =>
-  planMarkStatus({doc: new TaskDocument(text), ids, laneOf: () => undefined, missionSlug: 'm', registry, status})
+  planMarkStatus({
+    doc: new TaskDocument(text), ids, laneOf() {}, missionSlug: 'm', registry, status,
+  })
 
 const mentions = (line: string, i: string): boolean => new RegExp(`(?<![A-Za-z0-9])${i}(?![A-Za-z0-9])`, 'i').test(line)
 
@@ -55,8 +56,8 @@ describe('mark-status properties', () => {
       fc.property(documents, id, fc.constantFrom('done', 'pending') as fc.Arbitrary<'done' | 'pending'>, (text, target, status) => {
         const before = new TaskDocument(text).lines
         const after = mark(text, [target], status).doc.lines
-        const removed = before.filter((line) => !after.includes(line))
-        const added = after.filter((line) => !before.includes(line))
+        const removed = before.filter(line => !after.includes(line))
+        const added = after.filter(line => !before.includes(line))
         for (const line of [...removed, ...added]) expect(mentions(line, target), line).to.equal(true)
       }),
       {numRuns: 400},

@@ -1,8 +1,9 @@
 import {expect} from 'chai'
 
+import type {TaskReferenceRegistry} from '../../../src/core/tasks/task-reference-registry.js'
+
 import {planMarkStatus} from '../../../src/core/tasks/mark-status.js'
 import {TaskDocument} from '../../../src/core/tasks/task-document.js'
-import type {TaskReferenceRegistry} from '../../../src/core/tasks/task-reference-registry.js'
 import {builtInRegistry} from '../../support/registry.js'
 
 let registry: TaskReferenceRegistry
@@ -11,8 +12,10 @@ before(async () => {
 })
 
 function mark(text: string, ids: string[], status: 'done' | 'pending' = 'done', prompt: Record<string, string[]> = {}) {
-  const plan = planMarkStatus({doc: new TaskDocument(text, new Map(Object.entries(prompt))), ids, laneOf: () => 'in_progress', missionSlug: 'demo-01J9ZK3M', registry, status})
-  return {outcomes: plan.results.map((r) => `${r.id}:${r.outcome}:${r.format}`), plan, text: plan.doc.text()}
+  const plan = planMarkStatus({
+    doc: new TaskDocument(text, new Map(Object.entries(prompt))), ids, laneOf: () => 'in_progress', missionSlug: 'demo-01J9ZK3M', registry, status,
+  })
+  return {outcomes: plan.results.map(r => `${r.id}:${r.outcome}:${r.format}`), plan, text: plan.doc.text()}
 }
 
 describe('mark-status resolution', () => {
@@ -128,7 +131,7 @@ describe('mark-status resolution', () => {
       expect(result.text).to.contain('| T005 | t | WP02 | | [D] |')
       expect(result.text).to.contain('**Subtasks**: T004\n- [x] T004\n')
       expect(result.text).to.contain('- [ ] T009 z')
-      const message = result.plan.results[0].message
+      const {message} = result.plan.results[0]
       expect(message).to.contain('T004').and.contain('T005').and.contain('Not in tasks.md: T006').and.contain('stays in lane in_progress').and.contain('move-task WP02')
     })
 

@@ -1,9 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
+import type {CommandOutcome} from '../../../core/output/render.js'
+
 import {SpecKittyCommand} from '../../../base-command.js'
 import {publishLifecycleEvents} from '../../../contributions.js'
 import {createMission} from '../../../core/mission/mission-create.js'
-import type {CommandOutcome} from '../../../core/output/render.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
 
 export default class MissionCreate extends SpecKittyCommand {
@@ -17,7 +18,6 @@ export default class MissionCreate extends SpecKittyCommand {
     'purpose-tldr': Flags.string({description: 'One-line purpose.'}),
     'target-branch': Flags.string({description: 'Branch the mission lands on (default: the current branch).'}),
   }
-
   static summary = 'Create a mission.'
 
   protected async execute(): Promise<CommandOutcome> {
@@ -33,7 +33,9 @@ export default class MissionCreate extends SpecKittyCommand {
     })
     const {meta} = created
     await publishLifecycleEvents(this.config, [
-      {aggregateId: String(meta.mission_id), aggregateType: 'Mission', causationId: null, eventType: 'MissionCreated', occurredAt: String(meta.created_at), payload: {...meta}, projectRoot: root},
+      {
+        aggregateId: String(meta.mission_id), aggregateType: 'Mission', causationId: null, eventType: 'MissionCreated', occurredAt: String(meta.created_at), payload: {...meta}, projectRoot: root,
+      },
     ])
     return {
       document: {

@@ -1,14 +1,14 @@
+import type {CommandOutcome} from '../../../core/output/render.js'
+
 import {SpecKittyCommand} from '../../../base-command.js'
-import {missionFlag} from '../../../flags.js'
 import {finalizeTasks} from '../../../core/mission/finalize-tasks.js'
 import {resolveMission} from '../../../core/mission/mission-handle.js'
-import type {CommandOutcome} from '../../../core/output/render.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
+import {missionFlag} from '../../../flags.js'
 
 export default class FinalizeTasks extends SpecKittyCommand {
-  static description =
-    'Reads tasks.md and tasks/WPnn-*.md, writes lanes.json (work packages that share owned files or depend on each other share an execution lane) and seeds a genesis → planned event for every work package without one. Idempotent; an existing mission_branch in lanes.json is kept as it is.'
-
+  static description
+    = 'Reads tasks.md and tasks/WPnn-*.md, writes lanes.json (work packages that share owned files or depend on each other share an execution lane) and seeds a genesis → planned event for every work package without one. Idempotent; an existing mission_branch in lanes.json is kept as it is.'
   static examples = ['<%= config.bin %> agent mission finalize-tasks --mission demo-widgets-01J9ZK3M --json']
   static flags = {mission: missionFlag}
   static summary = 'Compute execution lanes and seed canonical lane status.'
@@ -20,7 +20,7 @@ export default class FinalizeTasks extends SpecKittyCommand {
     const result = finalizeTasks(root, mission)
     return {
       document: {
-        lanes: result.lanes.map((l) => ({lane_id: l.lane_id, wp_ids: l.wp_ids})),
+        lanes: result.lanes.map(l => ({lane_id: l.lane_id, wp_ids: l.wp_ids})),
         lanes_written: result.lanesWritten,
         mission_branch: result.missionBranch,
         mission_slug: mission.slug,
@@ -31,7 +31,7 @@ export default class FinalizeTasks extends SpecKittyCommand {
       exitCode: 0,
       human: [
         `Finalized ${mission.slug}: ${result.workPackages.length} work packages in ${result.lanes.length} lane(s).`,
-        ...result.lanes.map((l) => `  ${l.lane_id}: ${l.wp_ids.join(', ')}`),
+        ...result.lanes.map(l => `  ${l.lane_id}: ${l.wp_ids.join(', ')}`),
         result.seeded.length > 0 ? `Seeded planned status for ${result.seeded.join(', ')}.` : 'Every work package already had canonical status.',
       ],
     }

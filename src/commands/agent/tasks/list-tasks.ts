@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 
+import type {CommandOutcome} from '../../../core/output/render.js'
+
 import {SpecKittyCommand} from '../../../base-command.js'
 import {resolveMission} from '../../../core/mission/mission-handle.js'
 import {usageError} from '../../../core/output/cli-error.js'
-import type {CommandOutcome} from '../../../core/output/render.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
 import {LANES, parseLane} from '../../../core/status/lanes.js'
 import {laneOf, readMissionStatus} from '../../../core/status/mission-status.js'
@@ -17,7 +18,6 @@ export default class ListTasks extends SpecKittyCommand {
     lane: Flags.string({description: `Only work packages in this lane (${LANES.join(', ')}, or doing).`}),
     mission: missionFlag,
   }
-
   static summary = 'List work packages.'
 
   protected async execute(): Promise<CommandOutcome> {
@@ -28,13 +28,13 @@ export default class ListTasks extends SpecKittyCommand {
     const mission = resolveMission(root, flags.mission)
     const status = readMissionStatus(mission)
     const tasks = loadMissionTasks(mission.dir)
-    const all = [...new Set([...tasks.doc.workPackageIds(), ...status.workPackages.keys()])].sort().map((id) => ({
+    const all = [...new Set([...status.workPackages.keys(), ...tasks.doc.workPackageIds()])].sort().map(id => ({
       lane: laneOf(status, id),
       path: tasks.workPackages.get(id)?.path ?? null,
       title: tasks.workPackages.get(id)?.title ?? null,
       work_package_id: id,
     }))
-    const list = lane ? all.filter((t) => t.lane === lane) : all
-    return {document: {count: list.length, tasks: list}, exitCode: 0, human: list.length === 0 ? ['No work packages.'] : list.map((t) => `${t.work_package_id}  ${t.lane.padEnd(11)}  ${t.title ?? ''}`)}
+    const list = lane ? all.filter(t => t.lane === lane) : all
+    return {document: {count: list.length, tasks: list}, exitCode: 0, human: list.length === 0 ? ['No work packages.'] : list.map(t => `${t.work_package_id}  ${t.lane.padEnd(11)}  ${t.title ?? ''}`)}
   }
 }

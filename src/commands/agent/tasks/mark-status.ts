@@ -1,11 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
+import type {CommandOutcome} from '../../../core/output/render.js'
+
 import {SpecKittyCommand} from '../../../base-command.js'
 import {publishLifecycleEvents, taskReferenceRegistry} from '../../../contributions.js'
 import {pythonIsoTimestamp} from '../../../core/io/clock.js'
 import {resolveMission} from '../../../core/mission/mission-handle.js'
 import {ExitCode} from '../../../core/output/exit-codes.js'
-import type {CommandOutcome} from '../../../core/output/render.js'
 import {autoCommitDefault, readProjectConfig} from '../../../core/project/project-config.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
 import {runMarkStatus} from '../../../core/tasks/mark-status-run.js'
@@ -16,18 +17,15 @@ export default class MarkStatus extends SpecKittyCommand {
   static description = `Finds each id in tasks.md in every supported format (checkbox rows, table rows, "Subtasks:" lines, plain list items, and formats added by plugins), updates every representation, and writes tasks.md once, atomically, under the mission lock.
 
 Each id gets its own result: updated, already_satisfied or not_found; one missing id never hides the others. A bare WP id means all subtasks that WP owns; it never moves the WP's lane (use move-task). An id only mentioned in a "Subtasks:" line gets a checkbox row below that line, so the change is on disk. Exit 0 when at least one id resolved, 1 when none did; with --json the document is printed either way.`
-
   static examples = [
     '<%= config.bin %> agent tasks mark-status T001 T002 --status done --mission demo-widgets-01J9ZK3M',
     '<%= config.bin %> agent tasks mark-status WP02 --status done --mission demo-widgets-01J9ZK3M --json --no-auto-commit',
   ]
-
   static flags = {
     'auto-commit': autoCommitFlag,
     mission: missionFlag,
     status: Flags.string({description: 'New status.', options: ['done', 'pending'], required: true}),
   }
-
   static strict = false
   static summary = 'Mark subtasks done or pending.'
 
@@ -44,18 +42,20 @@ Each id gets its own result: updated, already_satisfied or not_found; one missin
       root,
       status,
     })
-    const updated = run.results.filter((r) => r.outcome === 'updated')
+    const updated = run.results.filter(r => r.outcome === 'updated')
     if (updated.length > 0) {
       const at = pythonIsoTimestamp()
       await publishLifecycleEvents(
         this.config,
-        updated.map((r) => ({
-          aggregateId: r.id.startsWith('WP') ? r.id : (run.doc.wpOfLine(run.doc.lines.findIndex((l) => l.includes(r.id))) ?? r.id),
+        updated.map(r => ({
+          aggregateId: r.id.startsWith('WP') ? r.id : (run.doc.wpOfLine(run.doc.lines.findIndex(l => l.includes(r.id))) ?? r.id),
           aggregateType: 'WorkPackage' as const,
           causationId: null,
           eventType: 'HistoryAdded' as const,
           occurredAt: at,
-          payload: {entry_content: r.message, entry_type: 'note', mission_slug: mission.slug, subtask_id: r.id, subtask_status: status},
+          payload: {
+            entry_content: r.message, entry_type: 'note', mission_slug: mission.slug, subtask_id: r.id, subtask_status: status,
+          },
           projectRoot: root,
         })),
       )
@@ -67,7 +67,7 @@ Each id gets its own result: updated, already_satisfied or not_found; one missin
       document: {results: run.results, summary},
       exitCode: resolved > 0 ? ExitCode.ok : ExitCode.failed,
       human: [
-        ...run.results.map((r) => `${r.outcome.padEnd(17)} ${r.id.padEnd(6)} ${r.message}`),
+        ...run.results.map(r => `${r.outcome.padEnd(17)} ${r.id.padEnd(6)} ${r.message}`),
         `${summary.updated} updated, ${summary.already_satisfied} already satisfied, ${summary.not_found} not found.${run.commit ? ` Committed ${run.commit.slice(0, 12)}.` : ''}`,
       ],
     }

@@ -1,10 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
+import type {CommandOutcome} from '../../../core/output/render.js'
+
 import {SpecKittyCommand} from '../../../base-command.js'
 import {publishLifecycleEvents, taskReferenceRegistry} from '../../../contributions.js'
 import {resolveMission} from '../../../core/mission/mission-handle.js'
 import {usageError} from '../../../core/output/cli-error.js'
-import type {CommandOutcome} from '../../../core/output/render.js'
 import {autoCommitDefault, readProjectConfig} from '../../../core/project/project-config.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
 import {eventLogPath} from '../../../core/status/event-log.js'
@@ -19,13 +20,11 @@ export default class MoveTask extends SpecKittyCommand {
   static description = `Appends the lane events of a move to status.events.jsonl, under the mission lock.
 
 Forward moves write one event per hop (planned → for_review = 3 events). Moving to for_review, approved or done needs every subtask the WP owns to be done (see mark-status). Backward moves are forced automatically with reason "backward rewind: A -> B". Moving to planned needs --review-feedback-file. done and canceled are terminal. --force writes one forced event and needs --note (or uses "Force move to <lane>"). A refused move writes nothing and says which guard refused it.`
-
   static examples = [
     '<%= config.bin %> agent tasks move-task WP01 --to claimed --mission demo-widgets-01J9ZK3M --agent claude',
     '<%= config.bin %> agent tasks move-task WP01 --to for_review --mission demo-widgets-01J9ZK3M --json',
     '<%= config.bin %> agent tasks move-task WP01 --to planned --review-feedback-file review.md --mission demo-widgets-01J9ZK3M',
   ]
-
   static flags = {
     agent: Flags.string({description: 'Who makes the move (default: user).'}),
     'approval-ref': Flags.string({description: 'Reference recorded as review evidence for approved/done.'}),
@@ -38,7 +37,6 @@ Forward moves write one event per hop (planned → for_review = 3 events). Movin
     reviewer: Flags.string({description: 'Reviewer recorded in approval evidence (default: git user.name).'}),
     to: Flags.string({description: `Target lane: ${LANES.join(', ')} (or doing).`, required: true}),
   }
-
   static summary = 'Move a work package to another lane.'
 
   protected async execute(): Promise<CommandOutcome> {
@@ -70,7 +68,7 @@ Forward moves write one event per hop (planned → for_review = 3 events). Movin
       document: {
         commit: result.commit ?? null,
         event_id: result.events.at(-1)?.event_id ?? null,
-        event_ids: result.events.map((e) => e.event_id),
+        event_ids: result.events.map(e => e.event_id),
         new_lane: result.newLane,
         old_lane: result.oldLane,
         path: result.wpFile ?? null,

@@ -1,7 +1,8 @@
+import type {CommandOutcome} from '../../../core/output/render.js'
+
 import {SpecKittyCommand} from '../../../base-command.js'
 import {taskReferenceRegistry} from '../../../contributions.js'
 import {resolveMission} from '../../../core/mission/mission-handle.js'
-import type {CommandOutcome} from '../../../core/output/render.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
 import {LANES} from '../../../core/status/lanes.js'
 import {buildStatusBoard} from '../../../core/status/status-board.js'
@@ -20,7 +21,7 @@ export default class TasksStatus extends SpecKittyCommand {
     const board = buildStatusBoard(mission, await taskReferenceRegistry(this.config))
     const human = [`${mission.slug}: ${board.done_count}/${board.total_wps} done, readiness ${board.weighted_percentage}% (weighted by lane)`]
     for (const lane of ['genesis', ...LANES]) {
-      const wps = board.work_packages.filter((wp) => wp.lane === lane)
+      const wps = board.work_packages.filter(wp => wp.lane === lane)
       if (wps.length === 0) continue
       human.push(`${lane} (${wps.length})`)
       for (const wp of wps) human.push(`  ${wp.id}  ${wp.title ?? ''}${wp.subtasks.total > 0 ? `  [${wp.subtasks.done}/${wp.subtasks.total} subtasks]` : ''}${wp.actor ? `  (${wp.actor})` : ''}`)
