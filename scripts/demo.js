@@ -2,14 +2,18 @@
 // The main job, end to end, in a throwaway git repository: init → mission create → tasks.md →
 // finalize-tasks → move-task → mark-status → status, printing each command and its output.
 import {execFileSync, spawnSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {
+  mkdtempSync, readdirSync, rmSync, writeFileSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run.js')
 const repo = mkdtempSync(join(tmpdir(), 'spec-kitty-demo-'))
-const env = {...process.env, GIT_AUTHOR_EMAIL: 'demo@example.com', GIT_AUTHOR_NAME: 'demo', GIT_COMMITTER_EMAIL: 'demo@example.com', GIT_COMMITTER_NAME: 'demo'}
+const env = {
+  ...process.env, GIT_AUTHOR_EMAIL: 'demo@example.com', GIT_AUTHOR_NAME: 'demo', GIT_COMMITTER_EMAIL: 'demo@example.com', GIT_COMMITTER_NAME: 'demo',
+}
 const git = (...args) => execFileSync('git', args, {cwd: repo, env, stdio: 'pipe'})
 
 function sk(...args) {
