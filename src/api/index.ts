@@ -90,18 +90,28 @@ export interface PreflightResult {
 /** Everything a check may read. Checks never write: the dry run must stay read-only. */
 export interface MergePreflightContext {
   apiVersion: number
-  repoRoot: string
-  missionSlug: string
-  missionDir: string
-  targetBranch: string
-  missionBranch: string
-  strategy: 'merge' | 'rebase' | 'squash'
-  push: boolean
-  lanes: ReadonlyArray<{branch: string; laneId: string; worktree: string; wpIds: readonly string[]}>
-  /** Current lane of every work package, from the event log. */
-  wpLanes: Readonly<Record<string, string>>
   /** Run git read-only in a directory (default the primary checkout). Never throws on exit != 0. */
   git(args: string[], cwd?: string): Promise<{code: number; stderr: string; stdout: string}>
+  /** Execution lanes from lanes.json, in merge order; empty when lanes.json is missing or invalid. */
+  lanes: ReadonlyArray<{branch: string; laneId: string; worktree: string; wpIds: readonly string[]}>
+  /** Why lanes.json could not be used, or null when it is fine. */
+  lanesManifestError: null | string
+  /** The merge lock file; a live holder means another merge is running. */
+  mergeLockPath: string
+  /** The mission branch, verbatim from lanes.json (never rebuilt from the slug). */
+  missionBranch: string
+  missionDir: string
+  missionSlug: string
+  push: boolean
+  repoRoot: string
+  /** True when this run resumes an interrupted merge (its state file is then expected). */
+  resume: boolean
+  /** State file of an interrupted merge of this mission, if any. */
+  statePath: string
+  strategy: 'merge' | 'rebase' | 'squash'
+  targetBranch: string
+  /** Current lane of every work package, from the event log. */
+  wpLanes: Readonly<Record<string, string>>
 }
 
 export interface PreflightCheck {

@@ -6,8 +6,9 @@ import {pythonJsonDocument} from '../../src/core/io/python-json.js'
 
 const dir = process.argv[2]
 const big = Object.fromEntries(Array.from({length: 2000}, (_, i) => [`WP${String(i).padStart(4, '0')}`, {lane: 'planned', n: i}]))
-process.stdout.write('ready\n')
 for (let i = 0; ; i++) {
   writeFileAtomic(join(dir, 'status.json'), pythonJsonDocument({i, work_packages: big}))
   writeFileAtomic(join(dir, 'meta.json'), pythonJsonDocument({i, slug: 'demo'}))
+  // Both files exist from here on, so every kill from now on lands mid-rewrite.
+  if (i === 0) process.stdout.write('ready\n')
 }
