@@ -7,7 +7,8 @@ import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const plugins = ['plugin-tasks', 'plugin-merge', 'plugin-sync']
-const run = (cmd, args, cwd = root) => execFileSync(cmd, args, {cwd, stdio: 'inherit'})
+// The oclif dev CLI would otherwise look for its own updates over the network.
+const run = (cmd, args, cwd = root) => execFileSync(cmd, args, {cwd, env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}, stdio: 'inherit'})
 const bin = name => join(root, 'node_modules', '.bin', name)
 
 for (const dir of ['dist', ...plugins.map(p => join('plugins', p, 'dist'))]) rmSync(join(root, dir), {force: true, recursive: true})

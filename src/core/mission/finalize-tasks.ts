@@ -23,7 +23,7 @@ export interface FinalizeResult {
 const DEPENDS = /(?:depends\s+on|\*\*dependencies\*\*\s*:|dependencies\s*:)(.*)$/i
 
 /** Dependencies from prompt frontmatter plus `Depends on WP01` / `**Dependencies**: WP01` lines. */
-function dependencyGraph(mission: Mission): {deps: Map<string, Set<string>>; owned: Map<string, string[]>; wpIds: string[]} {
+export function dependencyGraph(mission: Mission): {deps: Map<string, Set<string>>; owned: Map<string, string[]>; wpIds: string[]} {
   const tasks = loadMissionTasks(mission.dir)
   if (!tasks.exists) {
     throw new CliError('tasks_missing', `${tasks.path} does not exist.`, {remediation: 'Write tasks.md (one section per work package) before finalizing.'})

@@ -1,0 +1,77 @@
+import {Flags} from '@oclif/core'
+
+import {SpecKittyCommand} from '../base-command.js'
+import {preflightChecks, publishLifecycleEvents} from '../contributions.js'
+import {buildMergeContext, MERGE_STRATEGIES, type MergeStrategy} from '../core/merge/merge-context.js'
+import {abortMerge, executeMerge} from '../core/merge/merge-executor.js'
+import {mergeDocument, mergeHumanLines} from '../core/merge/merge-report.js'
+import {readMergeState} from '../core/merge/merge-state.js'
+import {runPreflight} from '../core/merge/preflight.js'
+import {resolveMission} from '../core/mission/mission-handle.js'
+import {CliError, usageError} from '../core/output/cli-error.js'
+import {ExitCode} from '../core/output/exit-codes.js'
+import type {CommandOutcome} from '../core/output/render.js'
+import {readProjectConfig} from '../core/project/project-config.js'
+import {findProjectRoot} from '../core/project/project-root.js'
+import {laneChangeEvents} from '../core/status/lifecycle-events.js'
+import {missionFlag} from '../flags.js'
+
+export default class Merge extends SpecKittyCommand {
+  static description = `Merges every lane branch into the mission branch (merge commits), then the mission branch into the target (squash by default), records done for the merged work packages, and removes lane worktrees and branches.
+
+Before anything moves, every preflight check runs (from plugin-merge and any installed plugin): repository state, target branch, lanes.json, mission branch, lane branches, uncommitted changes, work packages approved, target vs origin, a conflict forecast (git merge-tree) and other merges. --dry-run runs exactly the same checks and writes nothing; if it says ready, the real merge proceeds. If any blocker stands, the real merge prints the same report and exits 1 before its first irreversible step.
+
+An interrupted merge continues with --resume or is discarded with --abort (refs are never rewound).`
+
+  static examples = [
+    '<%= config.bin %> merge --mission demo-widgets-01J9ZK3M --dry-run --json',
+    '<%= config.bin %> merge --mission demo-widgets-01J9ZK3M',
+    '<%= config.bin %> merge --mission demo-widgets-01J9ZK3M --strategy merge --push',
+    '<%= config.bin %> merge --mission demo-widgets-01J9ZK3M --resume',
+  ]
+
+  static flags = {
+    abort: Flags.boolean({description: 'Discard an interrupted merge (state, workspace, lock).', exclusive: ['resume', 'dry-run']}),
+    'dry-run': Flags.boolean({description: 'Run every preflight check and show the plan; change nothing.'}),
+    'keep-branch': Flags.boolean({description: 'Keep the lane and mission branches after merging.'}),
+    'keep-worktree': Flags.boolean({description: 'Keep the lane worktrees after merging.'}),
+    mission: missionFlag,
+    push: Flags.boolean({description: 'Push the target branch to origin afterwards (the target must not be behind origin).'}),
+    resume: Flags.boolean({description: 'Continue an interrupted merge.'}),
+    strategy: Flags.string({description: 'How the mission branch lands on the target (default: merge.strategy in .kittify/config.yaml, else squash).', options: [...MERGE_STRATEGIES]}),
+    target: Flags.string({description: 'Branch to land on (default: target_branch in meta.json).'}),
+  }
+
+  static summary = 'Land a mission on its target branch.'
+
+  protected async execute(): Promise<CommandOutcome> {
+    const {flags} = await this.parseInput(Merge)
+    const {root, worktree} = findProjectRoot(process.cwd())
+    if (worktree) throw new CliError('inside_worktree', `merge runs in the primary checkout, not in the worktree ${worktree}.`, {remediation: `cd ${root}`})
+    const mission = resolveMission(root, flags.mission)
+    const configured = readProjectConfig(root).merge?.strategy
+    if (!flags.strategy && configured && !(MERGE_STRATEGIES as readonly string[]).includes(configured)) {
+      throw usageError('invalid_config', `merge.strategy "${configured}" in .kittify/config.yaml is not one of ${MERGE_STRATEGIES.join(', ')}.`, 'Fix .kittify/config.yaml or pass --strategy.')
+    }
+
+    const strategy = (flags.strategy ?? configured ?? 'squash') as MergeStrategy
+    const ctx = buildMergeContext(root, mission, {push: flags.push, resume: flags.resume, strategy, target: flags.target})
+    if (flags.abort) {
+      const aborted = abortMerge(root, mission, ctx)
+      return {document: {aborted: true, had_state: aborted.had_state, mission_slug: mission.slug}, exitCode: ExitCode.ok, human: [aborted.had_state ? `Discarded the interrupted merge of ${mission.slug}.` : 'No interrupted merge to discard; cleared any leftovers.']}
+    }
+
+    if (flags.resume && !readMergeState(ctx.statePath)) {
+      throw new CliError('nothing_to_resume', 'No interrupted merge to resume.', {remediation: `Start one: spec-kitty merge --mission ${mission.slug}`})
+    }
+
+    const report = await runPreflight(await preflightChecks(this.config), ctx)
+    if (flags['dry-run'] || !report.ready) {
+      return {document: mergeDocument(report, ctx, flags['dry-run']), exitCode: report.ready ? ExitCode.ok : ExitCode.failed, human: mergeHumanLines(report, ctx, flags['dry-run'])}
+    }
+
+    const {events, result} = executeMerge(root, mission, ctx, {keepBranch: flags['keep-branch'], keepWorktree: flags['keep-worktree']})
+    await publishLifecycleEvents(this.config, laneChangeEvents(root, mission, events))
+    return {document: mergeDocument(report, ctx, false, result), exitCode: ExitCode.ok, human: mergeHumanLines(report, ctx, false, result)}
+  }
+}

@@ -1,0 +1,250 @@
+import {existsSync, readdirSync} from 'node:fs'
+import {join} from 'node:path'
+
+import type {MergePreflightContext} from '../../api/index.js'
+import {commitFiles} from '../git/auto-commit.js'
+import {excludeFromGit} from '../git/exclude.js'
+import {currentBranch, git, gitOk, revParse} from '../git/git.js'
+import {acquireLock} from '../io/file-lock.js'
+import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
+import type {Mission} from '../mission/mission-handle.js'
+import {withMissionLock} from '../mission/mission-lock.js'
+import {missionNumber, readMissionMeta, writeMissionMeta} from '../mission/mission-meta.js'
+import {CliError} from '../output/cli-error.js'
+import {eventLogPath} from '../status/event-log.js'
+import {readMissionStatus, recordEvents} from '../status/mission-status.js'
+import type {StatusEvent} from '../status/status-event.js'
+import {snapshotPath} from '../status/status-snapshot.js'
+import {missionRuntimeDir} from './merge-context.js'
+import {clearMergeState, type MergeState, readMergeState, writeMergeState} from './merge-state.js'
+
+export interface MergeResult {
+  cleanup: {branches_deleted: string[]; worktrees_removed: string[]}
+  done_events: string[]
+  lanes_merged: string[]
+  mission_number: null | number
+  pushed: boolean
+  target_after: string
+  target_before: string
+  warnings: string[]
+}
+
+export interface ExecuteOptions {
+  keepBranch: boolean
+  keepWorktree: boolean
+}
+
+/** Where the target branch is checked out, so its files follow the ref when it moves. */
+function checkoutOf(root: string, branch: string): string | undefined {
+  const list = gitOk(['worktree', 'list', '--porcelain'], root)
+  for (const block of list.split('\n\n')) {
+    const path = /^worktree (.+)$/m.exec(block)?.[1]
+    if (path && block.includes(`\nbranch refs/heads/${branch}`)) return path
+  }
+
+  return undefined
+}
+
+function inWorkspace(workspace: string, args: string[], code = 'merge_failed'): string {
+  return gitOk(args, workspace, code)
+}
+
+/** max+1 over the integer mission numbers of every mission in the working tree (upstream's rule). */
+function nextMissionNumber(root: string): number {
+  const specs = join(root, 'kitty-specs')
+  let max = 0
+  for (const name of existsSync(specs) ? readdirSync(specs) : []) {
+    const number = missionNumber(readMissionMeta(join(specs, name)))
+    if (number !== null && number > max) max = number
+  }
+
+  return max + 1
+}
+
+/**
+ * The real merge, after the same preflight as the dry run has passed. Every irreversible step is
+ * followed by a state write, so `--resume` continues where a crash stopped and never repeats a step.
+ * Refs move with compare-and-swap (`update-ref <new> <old>`) or fast-forward only.
+ */
+export function executeMerge(root: string, mission: Mission, ctx: MergePreflightContext, options: ExecuteOptions): {events: StatusEvent[]; result: MergeResult} {
+  excludeFromGit(root, '/.kittify/runtime/')
+  const release = acquireLock(ctx.mergeLockPath, {timeoutMs: 2000, what: 'merge'})
+  try {
+    const now = new Date().toISOString()
+    const state: MergeState = readMergeState(ctx.statePath) ?? {
+      completed_lanes: [],
+      mission_branch: ctx.missionBranch,
+      mission_slug: mission.slug,
+      phase: 'lanes',
+      push: ctx.push,
+      started_at: now,
+      strategy: ctx.strategy,
+      target_after: null,
+      target_before: null,
+      target_branch: ctx.targetBranch,
+      updated_at: now,
+    }
+    const workspace = join(missionRuntimeDir(root, mission), 'workspace')
+    const warnings: string[] = []
+    const lanesMerged: string[] = []
+    writeMergeState(ctx.statePath, state)
+
+    if (state.phase === 'lanes' || state.phase === 'target') {
+      if (!existsSync(workspace)) gitOk(['worktree', 'add', '--quiet', '--detach', workspace, ctx.missionBranch], root, 'merge_workspace_failed')
+    }
+
+    if (state.phase === 'lanes') {
+      inWorkspace(workspace, ['checkout', '--quiet', '--detach', ctx.missionBranch])
+      for (const lane of ctx.lanes) {
+        if (state.completed_lanes.includes(lane.laneId)) continue
+        const before = inWorkspace(workspace, ['rev-parse', 'HEAD']).trim()
+        const merged = git(['merge', '--no-ff', '--no-edit', '-m', `Merge ${lane.branch} into ${ctx.missionBranch}`, lane.branch], workspace)
+        if (merged.code !== 0) {
+          git(['merge', '--abort'], workspace)
+          throw new CliError('merge_conflict', `Merging ${lane.branch} into ${ctx.missionBranch} failed: ${(merged.stdout + merged.stderr).trim().split('\n').slice(-3).join(' ')}`, {
+            remediation: `Resolve the conflict on ${lane.branch}, then: spec-kitty merge --mission ${mission.slug} --resume`,
+          })
+        }
+
+        const after = inWorkspace(workspace, ['rev-parse', 'HEAD']).trim()
+        if (after !== before) gitOk(['update-ref', `refs/heads/${ctx.missionBranch}`, after, before], root)
+        state.completed_lanes.push(lane.laneId)
+        lanesMerged.push(lane.laneId)
+        writeMergeState(ctx.statePath, state)
+      }
+
+      state.phase = 'target'
+      writeMergeState(ctx.statePath, state)
+    }
+
+    if (state.phase === 'target') {
+      const targetBefore = revParse(`refs/heads/${ctx.targetBranch}`, root)!
+      state.target_before ??= targetBefore
+      const missionTip = revParse(`refs/heads/${ctx.missionBranch}`, root)!
+      if (ctx.strategy === 'rebase') {
+        inWorkspace(workspace, ['checkout', '--quiet', '--detach', missionTip])
+        inWorkspace(workspace, ['rebase', '--quiet', targetBefore], 'merge_conflict')
+      } else {
+        inWorkspace(workspace, ['checkout', '--quiet', '--detach', targetBefore])
+        if (ctx.strategy === 'squash') {
+          inWorkspace(workspace, ['merge', '--squash', '--quiet', ctx.missionBranch], 'merge_conflict')
+          if (git(['diff', '--cached', '--quiet'], workspace).code !== 0) inWorkspace(workspace, ['commit', '--quiet', '--no-verify', '-m', `feat(${ctx.missionBranch}): squash merge of mission`])
+        } else {
+          inWorkspace(workspace, ['merge', '--no-ff', '--quiet', '-m', `Merge ${ctx.missionBranch} into ${ctx.targetBranch}`, ctx.missionBranch], 'merge_conflict')
+        }
+      }
+
+      const targetAfter = inWorkspace(workspace, ['rev-parse', 'HEAD']).trim()
+      const checkout = checkoutOf(root, ctx.targetBranch)
+      // Where the target is checked out, fast-forward there so its files follow; git refuses rather
+      // than overwrite anything (the preflight made sure that checkout is clean).
+      if (checkout) gitOk(['merge', '--ff-only', '--quiet', targetAfter], checkout, 'target_update_failed')
+      else gitOk(['update-ref', `refs/heads/${ctx.targetBranch}`, targetAfter, targetBefore], root, 'target_update_failed')
+      state.target_after = targetAfter
+      state.phase = 'bookkeeping'
+      writeMergeState(ctx.statePath, state)
+      git(['worktree', 'remove', '--force', workspace], root)
+    }
+
+    let doneEvents: StatusEvent[] = []
+    let number: null | number = missionNumber(mission.meta)
+    if (state.phase === 'bookkeeping') {
+      ;({doneEvents, number} = recordMergeBookkeeping(root, mission, ctx, state, warnings))
+      state.phase = 'cleanup'
+      writeMergeState(ctx.statePath, state)
+    }
+
+    const cleanup = cleanUp(root, ctx, options, warnings)
+    let pushed = false
+    if (state.push) {
+      const push = git(['push', '--quiet', 'origin', ctx.targetBranch], root)
+      pushed = push.code === 0
+      if (!pushed) warnings.push(`git push origin ${ctx.targetBranch} failed: ${push.stderr.trim()} — the merge is done locally; push again when origin accepts it.`)
+    }
+
+    clearMergeState(ctx.statePath)
+    return {
+      events: doneEvents,
+      result: {cleanup, done_events: doneEvents.map((e) => e.wp_id), lanes_merged: lanesMerged, mission_number: number, pushed, target_after: state.target_after!, target_before: state.target_before!, warnings},
+    }
+  } finally {
+    release()
+  }
+}
+
+/** Approved WPs become done (actor merge), meta gets its number and baseline; committed to the target. */
+function recordMergeBookkeeping(root: string, mission: Mission, ctx: MergePreflightContext, state: MergeState, warnings: string[]): {doneEvents: StatusEvent[]; number: null | number} {
+  return withMissionLock(root, mission.slug, () => {
+    const status = readMissionStatus(mission)
+    const wpIds = [...new Set(ctx.lanes.flatMap((lane) => lane.wpIds))]
+    const events: StatusEvent[] = wpIds
+      .filter((wp) => status.workPackages.get(wp)?.lane === 'approved')
+      .map((wp) => ({
+        actor: 'merge',
+        at: pythonIsoTimestamp(),
+        event_id: newUlid(),
+        evidence: {review: {reference: `lane-approved:${wp}`, reviewer: 'merge', verdict: 'approved'}},
+        execution_mode: 'worktree',
+        force: false,
+        from_lane: 'approved',
+        ...(typeof mission.meta.mission_id === 'string' ? {mission_id: mission.meta.mission_id} : {}),
+        mission_slug: mission.slug,
+        policy_metadata: {merge_phase: 'lane_integrated', target_branch: ctx.targetBranch},
+        reason: `Merged ${wp} into ${ctx.targetBranch}`,
+        review_ref: null,
+        to_lane: 'done',
+        wp_id: wp,
+      }))
+    if (events.length > 0) recordEvents(mission, events)
+    const meta = readMissionMeta(mission.dir) ?? mission.meta
+    const number = missionNumber(meta) ?? nextMissionNumber(root)
+    writeMissionMeta(mission.dir, {...meta, baseline_merge_commit: state.target_before, mission_number: number})
+    const files = [eventLogPath(mission.dir), snapshotPath(mission.dir), join(mission.dir, 'meta.json')]
+    if (currentBranch(root) === ctx.targetBranch) commitFiles(root, files, `chore(${mission.slug}): record done transitions for merged WPs`)
+    else warnings.push(`The done events and meta.json were written in ${root} but not committed: ${ctx.targetBranch} is not checked out there.`)
+    return {doneEvents: events, number}
+  })
+}
+
+function cleanUp(root: string, ctx: MergePreflightContext, options: ExecuteOptions, warnings: string[]): MergeResult['cleanup'] {
+  const worktreesRemoved: string[] = []
+  const branchesDeleted: string[] = []
+  if (!options.keepWorktree) {
+    for (const lane of ctx.lanes) {
+      if (!existsSync(lane.worktree)) continue
+      // No --force: a worktree with changes is kept and reported, never wiped.
+      const removed = git(['worktree', 'remove', lane.worktree], root)
+      if (removed.code === 0) worktreesRemoved.push(lane.worktree)
+      else warnings.push(`Kept ${lane.worktree}: ${removed.stderr.trim()}`)
+    }
+  }
+
+  if (!options.keepBranch) {
+    for (const branch of [...ctx.lanes.map((lane) => lane.branch), ctx.missionBranch]) {
+      if (!revParse(`refs/heads/${branch}`, root)) continue
+      const deleted = git(['branch', '-D', branch], root)
+      if (deleted.code === 0) branchesDeleted.push(branch)
+      else warnings.push(`Kept branch ${branch}: ${deleted.stderr.trim()}`)
+    }
+  }
+
+  git(['worktree', 'prune'], root)
+  return {branches_deleted: branchesDeleted, worktrees_removed: worktreesRemoved}
+}
+
+/** `--abort`: drop the state, the temporary workspace and the lock. Refs are never rewound. */
+export function abortMerge(root: string, mission: Mission, ctx: MergePreflightContext): {had_state: boolean} {
+  const hadState = existsSync(ctx.statePath)
+  const workspace = join(missionRuntimeDir(root, mission), 'workspace')
+  if (existsSync(workspace)) {
+    git(['merge', '--abort'], workspace)
+    git(['rebase', '--abort'], workspace)
+    git(['worktree', 'remove', '--force', workspace], root)
+  }
+
+  clearMergeState(ctx.statePath)
+  git(['worktree', 'prune'], root)
+  const release = acquireLock(ctx.mergeLockPath, {timeoutMs: 2000, what: 'merge'})
+  release()
+  return {had_state: hadState}
+}

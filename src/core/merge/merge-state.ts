@@ -1,0 +1,41 @@
+import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs'
+import {dirname} from 'node:path'
+
+import {writeFileAtomic} from '../io/atomic-write.js'
+import {CliError} from '../output/cli-error.js'
+import type {MergeStrategy} from './merge-context.js'
+
+export type MergePhase = 'bookkeeping' | 'cleanup' | 'lanes' | 'target'
+
+/** What an interrupted merge needs to resume: written after every irreversible step. */
+export interface MergeState {
+  completed_lanes: string[]
+  mission_branch: string
+  mission_slug: string
+  phase: MergePhase
+  push: boolean
+  started_at: string
+  strategy: MergeStrategy
+  target_after: null | string
+  target_before: null | string
+  target_branch: string
+  updated_at: string
+}
+
+export function readMergeState(path: string): MergeState | undefined {
+  if (!existsSync(path)) return undefined
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as MergeState
+  } catch (error) {
+    throw new CliError('invalid_merge_state', `${path} is not valid JSON: ${(error as Error).message}`, {remediation: 'Discard the interrupted merge: spec-kitty merge --mission <slug> --abort'})
+  }
+}
+
+export function writeMergeState(path: string, state: MergeState): void {
+  mkdirSync(dirname(path), {recursive: true})
+  writeFileAtomic(path, JSON.stringify({...state, updated_at: new Date().toISOString()}, null, 2) + '\n')
+}
+
+export function clearMergeState(path: string): void {
+  rmSync(dirname(path), {force: true, recursive: true})
+}
