@@ -1,11 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
+import type {CommandOutcome} from '../core/output/render.js'
+
 import {SpecKittyCommand} from '../base-command.js'
 import {publishLifecycleEvents} from '../contributions.js'
 import {implementWorkPackage} from '../core/mission/implement.js'
 import {resolveMission} from '../core/mission/mission-handle.js'
 import {CliError, usageError} from '../core/output/cli-error.js'
-import type {CommandOutcome} from '../core/output/render.js'
 import {autoCommitDefault, readProjectConfig} from '../core/project/project-config.js'
 import {findProjectRoot} from '../core/project/project-root.js'
 import {laneChangeEvents} from '../core/status/lifecycle-events.js'
@@ -17,14 +18,12 @@ export default class Implement extends SpecKittyCommand {
   static description = `Creates (or reuses, when clean) the lane worktree .worktrees/<slug>-<lane> on branch <mission_branch>-<lane>, branching from the mission branch, which is created from the target tip if it does not exist yet. Then records planned → claimed → in_progress as one batch.
 
 Refused inside a worktree, for a WP without canonical status, for a WP in no lane, and while a dependency is not approved or done; a refusal changes nothing.`
-
   static examples = ['<%= config.bin %> implement WP01 --mission demo-widgets-01J9ZK3M --agent claude --json']
   static flags = {
     agent: Flags.string({description: 'Who implements it (default: user).'}),
     'auto-commit': autoCommitFlag,
     mission: missionFlag,
   }
-
   static summary = 'Start a work package in its lane worktree.'
 
   protected async execute(): Promise<CommandOutcome> {
@@ -40,7 +39,7 @@ Refused inside a worktree, for a WP without canonical status, for a WP in no lan
     return {
       document: {
         branch: result.branch,
-        event_ids: result.events.map((e) => e.event_id),
+        event_ids: result.events.map(e => e.event_id),
         lane_id: result.laneId,
         mission_branch_created: result.missionBranchCreated,
         mission_slug: mission.slug,

@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
 
+import type {CommandOutcome} from '../core/output/render.js'
+
 import {SpecKittyCommand} from '../base-command.js'
 import {preflightChecks, publishLifecycleEvents} from '../contributions.js'
 import {buildMergeContext, MERGE_STRATEGIES, type MergeStrategy} from '../core/merge/merge-context.js'
@@ -10,7 +12,6 @@ import {runPreflight} from '../core/merge/preflight.js'
 import {resolveMission} from '../core/mission/mission-handle.js'
 import {CliError, usageError} from '../core/output/cli-error.js'
 import {ExitCode} from '../core/output/exit-codes.js'
-import type {CommandOutcome} from '../core/output/render.js'
 import {readProjectConfig} from '../core/project/project-config.js'
 import {findProjectRoot} from '../core/project/project-root.js'
 import {laneChangeEvents} from '../core/status/lifecycle-events.js'
@@ -22,26 +23,23 @@ export default class Merge extends SpecKittyCommand {
 Before anything moves, every preflight check runs (from plugin-merge and any installed plugin): repository state, target branch, lanes.json, mission branch, lane branches, uncommitted changes, work packages approved, target vs origin, a conflict forecast (git merge-tree) and other merges. --dry-run runs exactly the same checks and writes nothing; if it says ready, the real merge proceeds. If any blocker stands, the real merge prints the same report and exits 1 before its first irreversible step.
 
 An interrupted merge continues with --resume or is discarded with --abort (refs are never rewound).`
-
   static examples = [
     '<%= config.bin %> merge --mission demo-widgets-01J9ZK3M --dry-run --json',
     '<%= config.bin %> merge --mission demo-widgets-01J9ZK3M',
     '<%= config.bin %> merge --mission demo-widgets-01J9ZK3M --strategy merge --push',
     '<%= config.bin %> merge --mission demo-widgets-01J9ZK3M --resume',
   ]
-
   static flags = {
-    abort: Flags.boolean({description: 'Discard an interrupted merge (state, workspace, lock).', exclusive: ['resume', 'dry-run']}),
-    'dry-run': Flags.boolean({description: 'Run every preflight check and show the plan; change nothing.'}),
-    'keep-branch': Flags.boolean({description: 'Keep the lane and mission branches after merging.'}),
-    'keep-worktree': Flags.boolean({description: 'Keep the lane worktrees after merging.'}),
+    abort: Flags.boolean({default: false, description: 'Discard an interrupted merge (state, workspace, lock).', exclusive: ['resume', 'dry-run']}),
+    'dry-run': Flags.boolean({default: false, description: 'Run every preflight check and show the plan; change nothing.'}),
+    'keep-branch': Flags.boolean({default: false, description: 'Keep the lane and mission branches after merging.'}),
+    'keep-worktree': Flags.boolean({default: false, description: 'Keep the lane worktrees after merging.'}),
     mission: missionFlag,
-    push: Flags.boolean({description: 'Push the target branch to origin afterwards (the target must not be behind origin).'}),
-    resume: Flags.boolean({description: 'Continue an interrupted merge.'}),
+    push: Flags.boolean({default: false, description: 'Push the target branch to origin afterwards (the target must not be behind origin).'}),
+    resume: Flags.boolean({default: false, description: 'Continue an interrupted merge.'}),
     strategy: Flags.string({description: 'How the mission branch lands on the target (default: merge.strategy in .kittify/config.yaml, else squash).', options: [...MERGE_STRATEGIES]}),
     target: Flags.string({description: 'Branch to land on (default: target_branch in meta.json).'}),
   }
-
   static summary = 'Land a mission on its target branch.'
 
   protected async execute(): Promise<CommandOutcome> {
@@ -55,7 +53,9 @@ An interrupted merge continues with --resume or is discarded with --abort (refs 
     }
 
     const strategy = (flags.strategy ?? configured ?? 'squash') as MergeStrategy
-    const ctx = buildMergeContext(root, mission, {push: flags.push, resume: flags.resume, strategy, target: flags.target})
+    const ctx = buildMergeContext(root, mission, {
+      push: flags.push, resume: flags.resume, strategy, target: flags.target,
+    })
     if (flags.abort) {
       const aborted = abortMerge(root, mission, ctx)
       return {document: {aborted: true, had_state: aborted.had_state, mission_slug: mission.slug}, exitCode: ExitCode.ok, human: [aborted.had_state ? `Discarded the interrupted merge of ${mission.slug}.` : 'No interrupted merge to discard; cleared any leftovers.']}

@@ -1,4 +1,6 @@
-import {appendFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs'
+import {
+  appendFileSync, existsSync, mkdirSync, readFileSync,
+} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import {commonGitDir} from './git.js'

@@ -1,9 +1,10 @@
 import {spawn} from 'node:child_process'
 import {join} from 'node:path'
 
+import type {Mission} from '../mission/mission-handle.js'
+
 import {API_VERSION, type MergePreflightContext} from '../../api/index.js'
 import {laneBranch, readLanesManifest} from '../mission/lanes-manifest.js'
-import type {Mission} from '../mission/mission-handle.js'
 import {CliError} from '../output/cli-error.js'
 import {readMissionStatus} from '../status/mission-status.js'
 
@@ -25,18 +26,22 @@ export interface MergeOptions {
 /** Read-only git for checks: async, never throws, never prompts. */
 function readOnlyGit(root: string): MergePreflightContext['git'] {
   return (args, cwd = root) =>
-    new Promise((done) => {
-      const child = spawn('git', args, {cwd, env: {...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C'}})
+    new Promise(done => {
+      const child = spawn('git', args, {
+        cwd, env: {
+          ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C',
+        },
+      })
       let stdout = ''
       let stderr = ''
-      child.stdout.on('data', (chunk) => {
+      child.stdout.on('data', chunk => {
         stdout += chunk
       })
-      child.stderr.on('data', (chunk) => {
+      child.stderr.on('data', chunk => {
         stderr += chunk
       })
-      child.on('error', (error) => done({code: 127, stderr: error.message, stdout}))
-      child.on('close', (code) => done({code: code ?? 1, stderr, stdout}))
+      child.on('error', error => done({code: 127, stderr: error.message, stdout}))
+      child.on('close', code => done({code: code ?? 1, stderr, stdout}))
     })
 }
 
@@ -57,8 +62,10 @@ export function buildMergeContext(root: string, mission: Mission, options: Merge
   const status = readMissionStatus(mission)
   const targetBranch = options.target ?? (typeof mission.meta.target_branch === 'string' ? mission.meta.target_branch : undefined) ?? manifest?.target_branch ?? 'main'
   const lanes = (manifest?.lanes ?? [])
-    .filter((lane) => lane.lane_id !== 'lane-planning' && lane.wp_ids.length > 0)
-    .map((lane) => ({branch: laneBranch(manifest!, lane.lane_id), laneId: lane.lane_id, worktree: worktreePath(root, mission.slug, lane.lane_id), wpIds: lane.wp_ids}))
+  .filter(lane => lane.lane_id !== 'lane-planning' && lane.wp_ids.length > 0)
+  .map(lane => ({
+    branch: laneBranch(manifest!, lane.lane_id), laneId: lane.lane_id, worktree: worktreePath(root, mission.slug, lane.lane_id), wpIds: lane.wp_ids,
+  }))
   return {
     apiVersion: API_VERSION,
     git: readOnlyGit(root),

@@ -2,21 +2,26 @@ import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {MergePreflightContext} from '../../api/index.js'
+import type {Mission} from '../mission/mission-handle.js'
+import type {StatusEvent} from '../status/status-event.js'
+
 import {commitFiles} from '../git/auto-commit.js'
 import {excludeFromGit} from '../git/exclude.js'
-import {currentBranch, git, gitOk, revParse} from '../git/git.js'
-import {acquireLock} from '../io/file-lock.js'
+import {
+  currentBranch, git, gitOk, revParse,
+} from '../git/git.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
-import type {Mission} from '../mission/mission-handle.js'
+import {acquireLock} from '../io/file-lock.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {missionNumber, readMissionMeta, writeMissionMeta} from '../mission/mission-meta.js'
 import {CliError} from '../output/cli-error.js'
 import {eventLogPath} from '../status/event-log.js'
 import {readMissionStatus, recordEvents} from '../status/mission-status.js'
-import type {StatusEvent} from '../status/status-event.js'
 import {snapshotPath} from '../status/status-snapshot.js'
 import {missionRuntimeDir} from './merge-context.js'
-import {clearMergeState, type MergeState, readMergeState, writeMergeState} from './merge-state.js'
+import {
+  clearMergeState, type MergeState, readMergeState, writeMergeState,
+} from './merge-state.js'
 
 export interface MergeResult {
   cleanup: {branches_deleted: string[]; worktrees_removed: string[]}
@@ -89,9 +94,7 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
     const lanesMerged: string[] = []
     writeMergeState(ctx.statePath, state)
 
-    if (state.phase === 'lanes' || state.phase === 'target') {
-      if (!existsSync(workspace)) gitOk(['worktree', 'add', '--quiet', '--detach', workspace, ctx.missionBranch], root, 'merge_workspace_failed')
-    }
+    if ((state.phase === 'lanes' || state.phase === 'target') && !existsSync(workspace)) gitOk(['worktree', 'add', '--quiet', '--detach', workspace, ctx.missionBranch], root, 'merge_workspace_failed')
 
     if (state.phase === 'lanes') {
       inWorkspace(workspace, ['checkout', '--quiet', '--detach', ctx.missionBranch])
@@ -149,7 +152,7 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
     let doneEvents: StatusEvent[] = []
     let number: null | number = missionNumber(mission.meta)
     if (state.phase === 'bookkeeping') {
-      ;({doneEvents, number} = recordMergeBookkeeping(root, mission, ctx, state, warnings))
+      ({doneEvents, number} = recordMergeBookkeeping(root, mission, ctx, state, warnings))
       state.phase = 'cleanup'
       writeMergeState(ctx.statePath, state)
     }
@@ -165,7 +168,9 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
     clearMergeState(ctx.statePath)
     return {
       events: doneEvents,
-      result: {cleanup, done_events: doneEvents.map((e) => e.wp_id), lanes_merged: lanesMerged, mission_number: number, pushed, target_after: state.target_after!, target_before: state.target_before!, warnings},
+      result: {
+        cleanup, done_events: doneEvents.map(e => e.wp_id), lanes_merged: lanesMerged, mission_number: number, pushed, target_after: state.target_after!, target_before: state.target_before!, warnings,
+      },
     }
   } finally {
     release()
@@ -176,25 +181,25 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
 function recordMergeBookkeeping(root: string, mission: Mission, ctx: MergePreflightContext, state: MergeState, warnings: string[]): {doneEvents: StatusEvent[]; number: null | number} {
   return withMissionLock(root, mission.slug, () => {
     const status = readMissionStatus(mission)
-    const wpIds = [...new Set(ctx.lanes.flatMap((lane) => lane.wpIds))]
+    const wpIds = [...new Set(ctx.lanes.flatMap(lane => lane.wpIds))]
     const events: StatusEvent[] = wpIds
-      .filter((wp) => status.workPackages.get(wp)?.lane === 'approved')
-      .map((wp) => ({
-        actor: 'merge',
-        at: pythonIsoTimestamp(),
-        event_id: newUlid(),
-        evidence: {review: {reference: `lane-approved:${wp}`, reviewer: 'merge', verdict: 'approved'}},
-        execution_mode: 'worktree',
-        force: false,
-        from_lane: 'approved',
-        ...(typeof mission.meta.mission_id === 'string' ? {mission_id: mission.meta.mission_id} : {}),
-        mission_slug: mission.slug,
-        policy_metadata: {merge_phase: 'lane_integrated', target_branch: ctx.targetBranch},
-        reason: `Merged ${wp} into ${ctx.targetBranch}`,
-        review_ref: null,
-        to_lane: 'done',
-        wp_id: wp,
-      }))
+    .filter(wp => status.workPackages.get(wp)?.lane === 'approved')
+    .map(wp => ({
+      actor: 'merge',
+      at: pythonIsoTimestamp(),
+      event_id: newUlid(),
+      evidence: {review: {reference: `lane-approved:${wp}`, reviewer: 'merge', verdict: 'approved'}},
+      execution_mode: 'worktree',
+      force: false,
+      from_lane: 'approved',
+      ...(typeof mission.meta.mission_id === 'string' ? {mission_id: mission.meta.mission_id} : {}),
+      mission_slug: mission.slug,
+      policy_metadata: {merge_phase: 'lane_integrated', target_branch: ctx.targetBranch},
+      reason: `Merged ${wp} into ${ctx.targetBranch}`,
+      review_ref: null,
+      to_lane: 'done',
+      wp_id: wp,
+    }))
     if (events.length > 0) recordEvents(mission, events)
     const meta = readMissionMeta(mission.dir) ?? mission.meta
     const number = missionNumber(meta) ?? nextMissionNumber(root)
@@ -220,7 +225,7 @@ function cleanUp(root: string, ctx: MergePreflightContext, options: ExecuteOptio
   }
 
   if (!options.keepBranch) {
-    for (const branch of [...ctx.lanes.map((lane) => lane.branch), ctx.missionBranch]) {
+    for (const branch of [...ctx.lanes.map(lane => lane.branch), ctx.missionBranch]) {
       if (!revParse(`refs/heads/${branch}`, root)) continue
       const deleted = git(['branch', '-D', branch], root)
       if (deleted.code === 0) branchesDeleted.push(branch)

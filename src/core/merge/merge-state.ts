@@ -1,9 +1,12 @@
-import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs'
+import {
+  existsSync, mkdirSync, readFileSync, rmSync,
+} from 'node:fs'
 import {dirname} from 'node:path'
+
+import type {MergeStrategy} from './merge-context.js'
 
 import {writeFileAtomic} from '../io/atomic-write.js'
 import {CliError} from '../output/cli-error.js'
-import type {MergeStrategy} from './merge-context.js'
 
 export type MergePhase = 'bookkeeping' | 'cleanup' | 'lanes' | 'target'
 

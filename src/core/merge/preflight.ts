@@ -18,17 +18,19 @@ export interface PreflightReport {
  * throws is a blocker: a broken check must not wave a merge through.
  */
 export async function runPreflight(checks: ReadonlyArray<PreflightCheck & {plugin: string}>, ctx: MergePreflightContext): Promise<PreflightReport> {
-  const outcomes = await Promise.all(
-    checks.map(async (check): Promise<CheckOutcome[]> => {
-      try {
-        const result = await check.run(ctx)
-        return (Array.isArray(result) ? result : [result]).map((r) => ({...r, id: check.id, plugin: check.plugin}))
-      } catch (error) {
-        return [{id: check.id, message: `Check ${check.id} failed to run: ${(error as Error).message}`, plugin: check.plugin, remediation: `Report this to the maintainers of ${check.plugin}.`, verdict: 'blocker'}]
-      }
-    }),
-  )
+  const outcomes = await Promise.all(checks.map(async (check): Promise<CheckOutcome[]> => {
+    try {
+      const result = await check.run(ctx)
+      return (Array.isArray(result) ? result : [result]).map(r => ({...r, id: check.id, plugin: check.plugin}))
+    } catch (error) {
+      return [{
+        id: check.id, message: `Check ${check.id} failed to run: ${(error as Error).message}`, plugin: check.plugin, remediation: `Report this to the maintainers of ${check.plugin}.`, verdict: 'blocker',
+      }]
+    }
+  }))
   const all = outcomes.flat()
-  const blockers = all.filter((o) => o.verdict === 'blocker')
-  return {blockers, checks: all, ready: blockers.length === 0, warnings: all.filter((o) => o.verdict === 'warning')}
+  const blockers = all.filter(o => o.verdict === 'blocker')
+  return {
+    blockers, checks: all, ready: blockers.length === 0, warnings: all.filter(o => o.verdict === 'warning'),
+  }
 }

@@ -1,18 +1,21 @@
 import {existsSync} from 'node:fs'
 
+import type {StatusEvent} from '../status/status-event.js'
+import type {Mission} from './mission-handle.js'
+
 import {assertAutoCommitAllowed, commitFiles} from '../git/auto-commit.js'
 import {excludeFromGit} from '../git/exclude.js'
-import {branchExists, dirtyPaths, gitOk, revParse} from '../git/git.js'
+import {
+  branchExists, dirtyPaths, gitOk, revParse,
+} from '../git/git.js'
 import {worktreePath} from '../merge/merge-context.js'
 import {CliError} from '../output/cli-error.js'
 import {eventLogPath} from '../status/event-log.js'
 import {planLaneMove} from '../status/lane-move.js'
 import {laneOf, readMissionStatus, recordEvents} from '../status/mission-status.js'
-import type {StatusEvent} from '../status/status-event.js'
 import {snapshotPath} from '../status/status-snapshot.js'
 import {dependencyGraph} from './finalize-tasks.js'
 import {laneBranch, readLanesManifest} from './lanes-manifest.js'
-import type {Mission} from './mission-handle.js'
 import {withMissionLock} from './mission-lock.js'
 
 export interface ImplementResult {
@@ -34,7 +37,7 @@ const LANDED = new Set(['approved', 'done'])
 export function implementWorkPackage(root: string, mission: Mission, wpId: string, actor: string, autoCommit: boolean): ImplementResult {
   const manifest = readLanesManifest(mission.dir)
   if (!manifest) throw new CliError('lanes_missing', `${mission.slug} has no lanes.json.`, {remediation: `spec-kitty agent mission finalize-tasks --mission ${mission.slug}`})
-  const lane = manifest.lanes.find((l) => l.wp_ids.includes(wpId))
+  const lane = manifest.lanes.find(l => l.wp_ids.includes(wpId))
   if (!lane) throw new CliError('wp_not_in_lane', `${wpId} is in no execution lane of lanes.json.`, {remediation: `Re-run finalize-tasks: spec-kitty agent mission finalize-tasks --mission ${mission.slug}`})
   const {deps} = dependencyGraph(mission)
   if (autoCommit) assertAutoCommitAllowed(root)
@@ -42,9 +45,9 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
     const status = readMissionStatus(mission)
     const from = laneOf(status, wpId)
     if (from === 'genesis') throw new CliError('no_canonical_status', `${wpId} has no canonical status yet.`, {remediation: `spec-kitty agent mission finalize-tasks --mission ${mission.slug}`})
-    const unmet = [...(deps.get(wpId) ?? [])].filter((dep) => !LANDED.has(laneOf(status, dep)))
+    const unmet = [...(deps.get(wpId) ?? [])].filter(dep => !LANDED.has(laneOf(status, dep)))
     if (unmet.length > 0) {
-      throw new CliError('dependencies_not_satisfied', `${wpId} depends on ${unmet.map((d) => `${d} (${laneOf(status, d)})`).join(', ')}, which must be approved or done first.`, {
+      throw new CliError('dependencies_not_satisfied', `${wpId} depends on ${unmet.map(d => `${d} (${laneOf(status, d)})`).join(', ')}, which must be approved or done first.`, {
         remediation: `Finish ${unmet[0]} first: spec-kitty implement ${unmet[0]} --mission ${mission.slug}`,
       })
     }
@@ -54,7 +57,9 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
     const worktree = worktreePath(root, mission.slug, lane.lane_id)
     let events: StatusEvent[] = []
     if (from === 'planned' || from === 'claimed') {
-      events = planLaneMove({actor, doneAncestry: 'ok', force: false, from, missionId: typeof mission.meta.mission_id === 'string' ? mission.meta.mission_id : undefined, missionSlug: mission.slug, pendingSubtasks: [], reviewer: actor, to: 'in_progress', wpId})
+      events = planLaneMove({
+        actor, doneAncestry: 'ok', force: false, from, missionId: typeof mission.meta.mission_id === 'string' ? mission.meta.mission_id : undefined, missionSlug: mission.slug, pendingSubtasks: [], reviewer: actor, to: 'in_progress', wpId,
+      })
     }
 
     if (existsSync(worktree) && dirtyPaths(worktree).length > 0) {
@@ -82,6 +87,8 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
       if (autoCommit) commitFiles(root, [eventLogPath(mission.dir), snapshotPath(mission.dir)], `chore: ${wpId} claimed for implementation`)
     }
 
-    return {branch, events, laneId: lane.lane_id, missionBranchCreated, status: created ? 'created' : 'reused', worktree}
+    return {
+      branch, events, laneId: lane.lane_id, missionBranchCreated, status: created ? 'created' : 'reused', worktree,
+    }
   })
 }

@@ -71,14 +71,11 @@ export const laneBranchesCheck: PreflightCheck = {
     }
 
     if (missing.length === 0) return {message: `All ${ctx.lanes.length} lane branch(es) exist.`, verdict: 'pass'}
-    const commands = await Promise.all(
-      missing.map(async (lane) =>
-        (await exists(ctx, `refs/remotes/origin/${lane.branch}`)) ? recreateCommand(ctx, lane.branch, '') : `spec-kitty implement ${lane.wpIds[0]} --mission ${ctx.missionSlug}`,
-      ),
-    )
+    const commands = await Promise.all(missing.map(async lane =>
+      (await exists(ctx, `refs/remotes/origin/${lane.branch}`)) ? recreateCommand(ctx, lane.branch, '') : `spec-kitty implement ${lane.wpIds[0]} --mission ${ctx.missionSlug}`))
     return {
-      details: {missing_branches: missing.map((lane) => lane.branch)},
-      message: `Lane branch(es) missing: ${missing.map((lane) => `${lane.branch} (${lane.wpIds.join(', ')})`).join('; ')}.`,
+      details: {missing_branches: missing.map(lane => lane.branch)},
+      message: `Lane branch(es) missing: ${missing.map(lane => `${lane.branch} (${lane.wpIds.join(', ')})`).join('; ')}.`,
       remediation: commands.join(' && '),
       verdict: 'blocker',
     }

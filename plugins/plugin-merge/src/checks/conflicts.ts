@@ -56,7 +56,7 @@ export const conflictForecastCheck: PreflightCheck = {
     if (conflicts.length === 0) return {message: 'No merge conflicts forecast.', verdict: 'pass'}
     return {
       details: {conflicts},
-      message: conflicts.map((c) => `${c.from} into ${c.into} conflicts in ${c.files.join(', ')}`).join('; ') + '.',
+      message: conflicts.map(c => `${c.from} into ${c.into} conflicts in ${c.files.join(', ')}`).join('; ') + '.',
       remediation: `Resolve them on the lane branch first: git -C <lane worktree> merge ${conflicts[0].into}, fix the files, commit; then run the dry run again.`,
       verdict: 'blocker',
     }

@@ -1,5 +1,6 @@
-import {existsSync, readFileSync} from 'node:fs'
 import type {PreflightCheck} from 'spec-kitty/api'
+
+import {existsSync, readFileSync} from 'node:fs'
 
 function liveHolder(lockPath: string): number | undefined {
   try {
@@ -18,7 +19,9 @@ export const mergeLockCheck: PreflightCheck = {
   async run(ctx) {
     const holder = liveHolder(ctx.mergeLockPath)
     if (holder !== undefined) {
-      return {details: {pid: holder}, message: `Another merge is running (process ${holder}).`, remediation: 'Wait for it to finish, then run the merge again.', verdict: 'blocker'}
+      return {
+        details: {pid: holder}, message: `Another merge is running (process ${holder}).`, remediation: 'Wait for it to finish, then run the merge again.', verdict: 'blocker',
+      }
     }
 
     if (existsSync(ctx.statePath) && !ctx.resume) {

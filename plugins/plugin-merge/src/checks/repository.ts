@@ -1,6 +1,7 @@
+import type {PreflightCheck} from 'spec-kitty/api'
+
 import {existsSync} from 'node:fs'
 import {isAbsolute, join} from 'node:path'
-import type {PreflightCheck} from 'spec-kitty/api'
 
 /** The repository works with git, and no merge, rebase or cherry-pick is half done in it. */
 export const repositoryCheck: PreflightCheck = {
@@ -14,7 +15,7 @@ export const repositoryCheck: PreflightCheck = {
 
     const dir = gitDir.stdout.trim()
     const absolute = isAbsolute(dir) ? dir : join(ctx.repoRoot, dir)
-    const inProgress = ['MERGE_HEAD', 'rebase-merge', 'rebase-apply', 'CHERRY_PICK_HEAD'].filter((marker) => existsSync(join(absolute, marker)))
+    const inProgress = ['MERGE_HEAD', 'rebase-merge', 'rebase-apply', 'CHERRY_PICK_HEAD'].filter(marker => existsSync(join(absolute, marker)))
     if (inProgress.length > 0) {
       return {
         details: {in_progress: inProgress},

@@ -1,12 +1,13 @@
-import {existsSync} from 'node:fs'
 import type {MergePreflightContext, PreflightCheck} from 'spec-kitty/api'
+
+import {existsSync} from 'node:fs'
 
 import {shellQuote} from '../shell-quote.js'
 
 /** Tracked changes (and untracked files, which a lane worktree cleanup would delete). */
 async function changes(ctx: MergePreflightContext, cwd: string, untracked: boolean): Promise<string[]> {
   const status = await ctx.git(['status', '--porcelain', `--untracked-files=${untracked ? 'normal' : 'no'}`], cwd)
-  return status.stdout.split('\n').filter((line) => line.length > 0)
+  return status.stdout.split('\n').filter(line => line.length > 0)
 }
 
 /**
@@ -31,15 +32,15 @@ export const cleanWorktreesCheck: PreflightCheck = {
     const incoming = await ctx.git(['diff', '--name-only', `${ctx.targetBranch}...${ctx.missionBranch}`])
     if (incoming.code === 0) {
       const incomingFiles = new Set(incoming.stdout.split('\n').filter(Boolean))
-      const collisions = (await changes(ctx, ctx.repoRoot, true)).filter((line) => line.startsWith('?? ') && incomingFiles.has(line.slice(3)))
+      const collisions = (await changes(ctx, ctx.repoRoot, true)).filter(line => line.startsWith('?? ') && incomingFiles.has(line.slice(3)))
       if (collisions.length > 0) dirty.push({changes: collisions, path: ctx.repoRoot})
     }
 
     if (dirty.length === 0) return {message: 'Primary checkout and lane worktrees are clean.', verdict: 'pass'}
     return {
-      details: {dirty: dirty.map((d) => ({changes: d.changes.slice(0, 20), path: d.path}))},
-      message: `Uncommitted changes in ${dirty.map((d) => `${d.path} (${d.changes.length} path(s))`).join(', ')}.`,
-      remediation: `Commit or stash them first, e.g.: ${dirty.map((d) => `git -C ${shellQuote(d.path)} stash --include-untracked`).join(' && ')}`,
+      details: {dirty: dirty.map(d => ({changes: d.changes.slice(0, 20), path: d.path}))},
+      message: `Uncommitted changes in ${dirty.map(d => `${d.path} (${d.changes.length} path(s))`).join(', ')}.`,
+      remediation: `Commit or stash them first, e.g.: ${dirty.map(d => `git -C ${shellQuote(d.path)} stash --include-untracked`).join(' && ')}`,
       verdict: 'blocker',
     }
   },

@@ -1,6 +1,8 @@
 import type {MergePreflightChecksHook} from 'spec-kitty/api'
 
-import {laneBranchesCheck, lanesManifestCheck, missionBranchCheck, targetBranchCheck} from '../checks/branches.js'
+import {
+  laneBranchesCheck, lanesManifestCheck, missionBranchCheck, targetBranchCheck,
+} from '../checks/branches.js'
 import {conflictForecastCheck} from '../checks/conflicts.js'
 import {mergeLockCheck} from '../checks/merge-lock.js'
 import {repositoryCheck} from '../checks/repository.js'

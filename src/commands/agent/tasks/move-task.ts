@@ -30,7 +30,7 @@ Forward moves write one event per hop (planned → for_review = 3 events). Movin
     'approval-ref': Flags.string({description: 'Reference recorded as review evidence for approved/done.'}),
     'auto-commit': autoCommitFlag,
     'done-override-reason': Flags.string({description: 'Allow done although the lane branch is not merged; recorded in the event.'}),
-    force: Flags.boolean({description: 'Override the transition rules and guards (one forced event).'}),
+    force: Flags.boolean({default: false, description: 'Override the transition rules and guards (one forced event).'}),
     mission: missionFlag,
     note: Flags.string({description: 'Reason or note recorded with the move.'}),
     'review-feedback-file': Flags.string({description: 'Markdown feedback for a move back to planned (stored as review-cycle-N.md).'}),

@@ -1,0 +1,54 @@
+import {expect} from 'chai'
+import {join} from 'node:path'
+
+import {readyMission} from '../support/merge-fixtures.js'
+import {createMission, readText} from '../support/missions.js'
+import {parseJson, REPO_ROOT, Sandbox} from '../support/sandbox.js'
+import {assertSchema} from '../support/schemas.js'
+
+const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'plugins', 'spec-kitty-plugin-example')
+
+describe('a third-party plugin linked with `spec-kitty plugins link`', function () {
+  this.timeout(180_000)
+  let sandbox: Sandbox
+
+  beforeEach(() => {
+    sandbox = new Sandbox()
+    sandbox.initProject()
+    const linked = sandbox.cli(['plugins', 'link', FIXTURE, '--no-install'])
+    expect(linked.code, linked.stderr).to.equal(0)
+  })
+
+  afterEach(() => sandbox.cleanup())
+
+  it('adds a task format that mark-status resolves, next to the built-in ones', () => {
+    const {dir, slug} = createMission(sandbox, '# Tasks\n\n## WP01\n- [ ] T001 built-in\nTASK-12: todo\n')
+    const result = sandbox.cli(['agent', 'tasks', 'mark-status', 'TASK-12', 'T001', '--status', 'done', '--mission', slug, '--no-auto-commit', '--json'])
+    expect(result.code, result.stdout).to.equal(0)
+    const doc = parseJson(result.stdout)
+    assertSchema('mark-status-result', doc)
+    expect((doc.results as Array<{format: string; id: string}>).map(r => [r.id, r.format])).to.deep.equal([['TASK-12', 'task_status_line'], ['T001', 'checkbox']])
+    expect(readText(join(dir, 'tasks.md'))).to.contain('TASK-12: done').and.contain('- [x] T001 built-in')
+  })
+
+  it('adds a preflight check that blocks the dry run and the real merge alike', () => {
+    const mission = readyMission(sandbox)
+    sandbox.write('.merge-freeze', 'release week\n')
+    sandbox.write('.git/info/exclude', '.merge-freeze\n')
+    const dry = sandbox.cli(['merge', '--mission', mission.slug, '--dry-run', '--json'])
+    const real = sandbox.cli(['merge', '--mission', mission.slug, '--json'])
+    for (const result of [dry, real]) {
+      expect(result.code).to.equal(1)
+      const doc = parseJson(result.stdout)
+      assertSchema('merge-preflight', doc)
+      expect(doc).to.include({blocker: 'merge_freeze', ready: false, remediation: 'rm .merge-freeze'})
+      expect((doc.blockers as Array<{plugin: string}>)[0].plugin).to.equal('spec-kitty-plugin-example')
+    }
+  })
+
+  it('is listed by `spec-kitty plugins` and can be unlinked', () => {
+    expect(sandbox.cli(['plugins']).stdout).to.contain('spec-kitty-plugin-example')
+    expect(sandbox.cli(['plugins', 'unlink', 'spec-kitty-plugin-example']).code).to.equal(0)
+    expect(sandbox.cli(['plugins']).stdout).not.to.contain('spec-kitty-plugin-example')
+  })
+})
