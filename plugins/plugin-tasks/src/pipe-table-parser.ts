@@ -30,35 +30,54 @@ export interface PipeRow {
   wp: string | undefined
 }
 
-const splitPipes = (line: string): string[] => line.split(/(?<!\\)\|/)
+const splitPipes = (line: string): string[] => (line.includes('\\') ? line.split(/(?<!\\)\|/) : line.split('|'))
 const isPipeLine = (line: string): boolean => line.trimStart().startsWith('|')
 
-function headerCells(doc: TaskDocumentView, line: number): string[] | undefined {
-  // Walk up the table to its separator row; the header is the line above it.
-  for (let i = line - 1; i >= 1 && isPipeLine(doc.lines[i]) && !doc.fenced[i]; i--) {
-    if (SEPARATOR.test(doc.lines[i])) return isPipeLine(doc.lines[i - 1]) ? splitPipes(doc.lines[i - 1]).slice(1, -1).map(cell => plainText(cell)) : undefined
+interface TableHeader {
+  idColumn: number
+  statusColumn: number
+  width: number
+  wpColumn: number
+}
+
+function readHeader(line: string): TableHeader {
+  const cells = splitPipes(line).slice(1, -1).map(cell => plainText(cell))
+  return {
+    idColumn: Math.max(0, cells.findIndex(h => ID_HEADER.test(h))),
+    statusColumn: cells.findIndex(h => STATUS_HEADER.test(h)),
+    width: cells.length,
+    wpColumn: cells.findIndex(h => WP_HEADER.test(h)),
+  }
+}
+
+/** The header of the table each line belongs to, in one top-down pass (no walk back per row). */
+function tableHeaders(doc: TaskDocumentView): Array<TableHeader | undefined> {
+  const headers: Array<TableHeader | undefined> = []
+  let current: TableHeader | undefined
+  for (const [line, text] of doc.lines.entries()) {
+    if (doc.fenced[line] || !isPipeLine(text)) current = undefined
+    else if (SEPARATOR.test(text) && line > 0 && isPipeLine(doc.lines[line - 1]) && !doc.fenced[line - 1]) current = readHeader(doc.lines[line - 1])
+    headers.push(current)
   }
 
-  return undefined
+  return headers
 }
 
 export const pipeRows = perDocument((doc: TaskDocumentView): PipeRow[] => {
   const rows: PipeRow[] = []
+  const headers = tableHeaders(doc)
   for (const [line, text] of doc.lines.entries()) {
-    if (doc.fenced[line] || !isPipeLine(text) || SEPARATOR.test(text)) continue
-    const header = headerCells(doc, line)
-    if (!header) continue
+    const header = headers[line]
+    if (!header || SEPARATOR.test(text)) continue
     const cells = splitPipes(text)
-    const idColumn = Math.max(0, header.findIndex(h => ID_HEADER.test(h)))
+    const {idColumn, statusColumn, wpColumn} = header
     const idCell = plainText(cells[idColumn + 1] ?? '')
     if (!/^T\d{2,4}[A-Za-z]?$/.test(idCell)) continue
-    const wpColumn = header.findIndex(h => WP_HEADER.test(h))
-    const statusColumn = header.findIndex(h => STATUS_HEADER.test(h))
     // Cells are cells[1 .. length-2]; the last piece is whatever follows the closing pipe.
     const lastCell = cells.length - 2
     let statusCell = -1
     let done = false
-    if (statusColumn !== -1 && statusColumn + 1 <= lastCell) {
+    if (statusColumn >= 0 && statusColumn + 1 <= lastCell) {
       statusCell = statusColumn + 1
       done = /\[[dx]\]|^done$|✅/i.test(plainText(cells[statusCell]))
     } else if (statusColumn < 0 && lastCell > idColumn + 1 && MARKER.test(plainText(cells[lastCell]))) {
@@ -69,12 +88,12 @@ export const pipeRows = perDocument((doc: TaskDocumentView): PipeRow[] => {
     rows.push({
       cells,
       done,
-      headerWidth: header.length,
+      headerWidth: header.width,
       id: canonicalSubtask(idCell),
       line,
       statusCell,
       statusColumn: statusColumn >= 0,
-      wp: wpColumn === -1 ? undefined : plainText(cells[wpColumn + 1] ?? ''),
+      wp: wpColumn >= 0 ? plainText(cells[wpColumn + 1] ?? '') : undefined,
     })
   }
 

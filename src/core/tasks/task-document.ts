@@ -37,23 +37,26 @@ export class TaskDocument implements TaskDocumentView {
     return this.terminators.find(t => t !== '') ?? '\n'
   }
 
-  /** A new document with the edit applied (edits shift lines, so the view is rebuilt). */
-  apply(edit: TaskDocumentEdit): TaskDocument {
+  /** A new document with the edits applied in order (edits shift lines, so the view is rebuilt once). */
+  applyAll(edits: readonly TaskDocumentEdit[]): TaskDocument {
     const lines = [...this.lines]
     const terminators = [...this.terminators]
-    if (edit.kind === 'replace') {
-      lines[edit.line] = edit.text
-    } else if (edit.kind === 'delete') {
-      // Deleting an unterminated last line makes the line above it the unterminated one again.
-      if (terminators[edit.line] === '' && edit.line > 0) terminators[edit.line - 1] = ''
-      lines.splice(edit.line, 1)
-      terminators.splice(edit.line, 1)
-    } else {
-      // The new line takes the file's newline; after an unterminated last line, it becomes the last.
-      const unterminated = terminators[edit.after] === ''
-      if (unterminated) terminators[edit.after] = this.newline
-      lines.splice(edit.after + 1, 0, edit.text)
-      terminators.splice(edit.after + 1, 0, unterminated ? '' : this.newline)
+    const {newline} = this
+    for (const edit of edits) {
+      if (edit.kind === 'replace') {
+        lines[edit.line] = edit.text
+      } else if (edit.kind === 'delete') {
+        // Deleting an unterminated last line makes the line above it the unterminated one again.
+        if (terminators[edit.line] === '' && edit.line > 0) terminators[edit.line - 1] = ''
+        lines.splice(edit.line, 1)
+        terminators.splice(edit.line, 1)
+      } else {
+        // The new line takes the file's newline; after an unterminated last line, it becomes the last.
+        const unterminated = terminators[edit.after] === ''
+        if (unterminated) terminators[edit.after] = newline
+        lines.splice(edit.after + 1, 0, edit.text)
+        terminators.splice(edit.after + 1, 0, unterminated ? '' : newline)
+      }
     }
 
     return new TaskDocument(lines.map((line, i) => line + terminators[i]).join(''), this.promptSubtaskIndex)

@@ -114,18 +114,18 @@ export class TaskReferenceRegistry {
   }
 }
 
-/** Apply one id's edits: replaces first, then deletes bottom-up, then inserts; a delete wins a line. */
+/**
+ * Apply one id's edits in a single rebuild: replaces first, then deletes bottom-up, then inserts
+ * (an id has at most one insert). When two parsers edit one line, a delete wins.
+ */
 export function applyEdits(doc: TaskDocument, edits: readonly TaskDocumentEdit[]): TaskDocument {
   const deleted = new Set(edits.filter(e => e.kind === 'delete').map(e => e.line))
-  const replaced = new Set<number>()
-  let result = doc
-  for (const edit of edits) {
-    if (edit.kind !== 'replace' || deleted.has(edit.line) || replaced.has(edit.line)) continue
-    replaced.add(edit.line)
-    result = result.apply(edit)
-  }
-
-  for (const line of [...deleted].sort((a, b) => b - a)) result = result.apply({kind: 'delete', line})
-  for (const edit of edits) if (edit.kind === 'insert') result = result.apply(edit)
-  return result
+  const replacements = new Map<number, string>()
+  for (const edit of edits) if (edit.kind === 'replace' && !deleted.has(edit.line) && !replacements.has(edit.line)) replacements.set(edit.line, edit.text)
+  const ordered: TaskDocumentEdit[] = [
+    ...[...replacements].map(([line, text]) => ({kind: 'replace' as const, line, text})),
+    ...[...deleted].sort((a, b) => b - a).map(line => ({kind: 'delete' as const, line})),
+    ...edits.filter(e => e.kind === 'insert'),
+  ]
+  return doc.applyAll(ordered)
 }
