@@ -51,7 +51,7 @@ function bigMission() {
   const slug = readdirSync(join(repo, 'kitty-specs')).find(d => d.startsWith('bench-fifty'))
   const sections = Array.from({length: 50}, (_, w) => {
     const wp = `WP${String(w + 1).padStart(2, '0')}`
-    const rows = Array.from({length: 10}, (_, t) => `- [ ] T${String(w * 10 + t + 1).padStart(3, '0')} subtask ${t}`)
+    const rows = Array.from({length: 10}, (_, t) => `- [ ] T${String((w * 10) + t + 1).padStart(3, '0')} subtask ${t}`)
     return `## Work Package ${wp}: part ${w}\n\n${rows.join('\n')}\n`
   })
   const index = Array.from({length: 500}, (_, i) => `| T${String(i + 1).padStart(3, '0')} | subtask | WP${String(Math.floor(i / 10) + 1).padStart(2, '0')} | [P] |`)
@@ -89,7 +89,7 @@ async function replayBench() {
   const lanes = ['planned', 'claimed', 'in_progress', 'for_review', 'in_review', 'approved', 'done']
   const lines = []
   for (let i = 0; i < 100_000; i++) {
-    const at = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString().replace('Z', '000+00:00')
+    const at = new Date(Date.UTC(2026, 0, 1) + (i * 1000)).toISOString().replace('Z', '000+00:00')
     lines.push(pythonJsonLine({
       actor: 'agent', at, event_id: `01J${String(i).padStart(23, '0')}`, evidence: null, execution_mode: 'worktree', force: false, from_lane: lanes[i % 7], mission_slug: 'bench', policy_metadata: null, reason: null, review_ref: null, to_lane: lanes[(i + 1) % 7], wp_id: `WP${String(i % 200).padStart(3, '0')}`,
     }))
@@ -120,7 +120,7 @@ try {
       },
     })],
     ['agent tasks mark-status, 50 ids (500-subtask tasks.md)', (() => {
-      const ids = Array.from({length: 50}, (_, i) => `T${String(i * 10 + 1).padStart(3, '0')}`)
+      const ids = Array.from({length: 50}, (_, i) => `T${String((i * 10) + 1).padStart(3, '0')}`)
       let status = 'done'
       return timeRuns(process.execPath, [cli, 'agent', 'tasks', 'mark-status', ...ids, '--status', 'done', '--mission', slug, '--no-auto-commit', '--json'], {
         setup(i) {
