@@ -13,6 +13,8 @@ import {
 import {withMissionLock} from './mission-lock.js'
 
 export interface FinalizeResult {
+  /** The genesis → planned events this run seeded (empty on a re-run). */
+  events: StatusEvent[]
   lanes: ExecutionLane[]
   lanesWritten: boolean
   missionBranch: string
@@ -150,7 +152,7 @@ export function finalizeTasks(root: string, mission: Mission): FinalizeResult {
     }))
     if (events.length > 0) recordEvents(mission, events)
     return {
-      lanes: existing && sameLanes ? existing.lanes : lanes, lanesWritten, missionBranch, seeded, workPackages: wpIds,
+      events, lanes: existing && sameLanes ? existing.lanes : lanes, lanesWritten, missionBranch, seeded, workPackages: wpIds,
     }
   })
 }

@@ -1,9 +1,11 @@
 import type {CommandOutcome} from '../../../core/output/render.js'
 
 import {SpecKittyCommand} from '../../../base-command.js'
+import {publishLifecycleEvents} from '../../../contributions.js'
 import {finalizeTasks} from '../../../core/mission/finalize-tasks.js'
 import {resolveMission} from '../../../core/mission/mission-handle.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
+import {laneChangeEvents} from '../../../core/status/lifecycle-events.js'
 import {missionFlag} from '../../../flags.js'
 
 export default class FinalizeTasks extends SpecKittyCommand {
@@ -18,6 +20,7 @@ export default class FinalizeTasks extends SpecKittyCommand {
     const {root} = findProjectRoot(process.cwd())
     const mission = resolveMission(root, flags.mission)
     const result = finalizeTasks(root, mission)
+    await publishLifecycleEvents(this.config, laneChangeEvents(root, mission, result.events))
     return {
       document: {
         lanes: result.lanes.map(l => ({lane_id: l.lane_id, wp_ids: l.wp_ids})),

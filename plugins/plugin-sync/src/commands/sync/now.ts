@@ -1,0 +1,39 @@
+import {drainOutbox} from '../../drain.js'
+import {Outbox} from '../../outbox.js'
+import {CommandError, type Outcome, PluginCommand} from '../../plugin-command.js'
+import {readSession} from '../../session.js'
+import {SyncFailure} from '../../sync-diagnostic.js'
+import {syncFlagOn} from '../../sync-gate.js'
+import {outboxDir} from '../../sync-paths.js'
+
+export default class SyncNow extends PluginCommand {
+  static description = 'Sends every queued event now and waits for the acks. Its exit code is the truth about sync: 0 when the queue is empty afterwards, 1 (with the reason) when events remain.'
+  static examples = ['<%= config.bin %> sync now', '<%= config.bin %> sync now --json']
+  static summary = 'Drain the sync queue now.'
+
+  protected async execute(): Promise<Outcome> {
+    await this.parseInput(SyncNow)
+    if (!syncFlagOn()) throw new CommandError('sync_disabled', 'Sync is off: SPEC_KITTY_ENABLE_SAAS_SYNC is not set to 1/true/yes/on.', 'export SPEC_KITTY_ENABLE_SAAS_SYNC=1')
+    const session = readSession()
+    if (!session) throw new CommandError('not_logged_in', 'Sync is on but there is no session.', 'spec-kitty auth login --server <url> --token <token>')
+    const outbox = new Outbox(outboxDir(session.server, session.account))
+    const release = outbox.tryDrainLock()
+    if (!release) throw new CommandError('sync.final_sync_lock_unavailable', 'Another spec-kitty process is sending the queue right now.', 'Run sync now again in a moment.')
+    const tty = process.stderr.isTTY
+    try {
+      const result = await drainOutbox(outbox, session, AbortSignal.timeout(60_000), tty ? (sent, total) => process.stderr.write(`\rsent ${sent}/${total}`) : undefined)
+      if (tty) process.stderr.write('\n')
+      return {document: {queue_depth: outbox.ids().length, rejected: result.rejected, sent: result.sent}, exitCode: 0, human: [`Sent ${result.sent} event(s); the queue is empty.`]}
+    } catch (error) {
+      if (!(error instanceof SyncFailure)) throw error
+      const remaining = outbox.ids().length
+      return {
+        document: {error: {code: error.code, message: error.message, remediation: 'Fix the cause, then run spec-kitty sync now again; queued events are kept.'}, queue_depth: remaining},
+        exitCode: 1,
+        human: [`Sync incomplete: ${error.message}. ${remaining} event(s) stay queued.`],
+      }
+    } finally {
+      release()
+    }
+  }
+}

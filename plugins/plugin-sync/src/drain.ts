@@ -1,0 +1,50 @@
+import {mkdirSync, renameSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import type {Outbox} from './outbox.js'
+import type {Session} from './session.js'
+
+import {SyncFailure} from './sync-diagnostic.js'
+import {stateDir} from './sync-paths.js'
+import {freshSession} from './token-refresh.js'
+import {sendBatch} from './transport.js'
+
+const BATCH = 200
+
+export interface DrainProgress {
+  (sent: number, total: number): void
+}
+
+/**
+ * Send every queued event once, in ULID order, deleting each file only after its ack. A rejected
+ * event moves to `rejected/` with its reason: kept for inspection, not retried forever.
+ */
+export async function drainOutbox(outbox: Outbox, session: Session, signal: AbortSignal, progress?: DrainProgress): Promise<{rejected: number; sent: number}> {
+  const ids = outbox.ids()
+  const live = await freshSession(session, signal)
+  let sent = 0
+  let rejected = 0
+  for (let start = 0; start < ids.length; start += BATCH) {
+    const events = ids.slice(start, start + BATCH).flatMap(id => outbox.read(id) ?? [])
+    if (events.length === 0) continue
+    // eslint-disable-next-line no-await-in-loop -- batches go in order, one at a time
+    const results = await sendBatch(live.server, live.access_token, events, signal)
+    for (const result of results) {
+      if (result.status === 'accepted' || result.status === 'duplicate') {
+        outbox.remove(result.event_id)
+        sent++
+      } else if (result.status === 'rejected') {
+        mkdirSync(join(outbox.dir, 'rejected'), {recursive: true})
+        writeFileSync(join(outbox.dir, 'rejected', `${result.event_id}.reason`), `${result.reason ?? 'no reason given'}\n`)
+        renameSync(join(outbox.dir, `${result.event_id}.json`), join(outbox.dir, 'rejected', `${result.event_id}.json`))
+        rejected++
+      }
+    }
+
+    progress?.(sent, ids.length)
+  }
+
+  writeFileSync(join(stateDir(), 'last-sync.json'), JSON.stringify({at: new Date().toISOString(), rejected, sent}) + '\n')
+  if (rejected > 0) throw new SyncFailure('sync.server_error', `the server rejected ${rejected} event(s); they are kept in ${join(outbox.dir, 'rejected')}`, false)
+  return {rejected, sent}
+}

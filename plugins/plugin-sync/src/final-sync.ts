@@ -1,0 +1,93 @@
+import {drainOutbox} from './drain.js'
+import {Outbox} from './outbox.js'
+import {SessionFileError} from './session.js'
+import {emitSyncDiagnostic, SyncFailure} from './sync-diagnostic.js'
+import {activeSession, syncFlagOn} from './sync-gate.js'
+import {outboxDir} from './sync-paths.js'
+
+const ATTEMPTS = 3
+const BACKOFF_MS = [250, 750]
+
+let started = false
+
+const budgetMs = (): number => Number(process.env.SPEC_KITTY_SYNC_BUDGET_MS) || 3000
+
+// Backoff sleeps stay ref'd on purpose: nothing else keeps the loop alive between two attempts, so an
+// unref'd sleep would let Node exit mid-retry with nothing said. They are bounded by the budget.
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}
+
+/**
+ * After every command (postrun, with `finally` as a safety net; idempotent per invocation): send
+ * what the outbox holds, with bounded retries inside one time budget. It never writes to stdout and
+ * never changes the exit code; if it does not complete it prints exactly one diagnostic line.
+ */
+export async function finalSync(): Promise<void> {
+  if (started) return
+  started = true
+  if (!syncFlagOn()) return
+  let session
+  try {
+    session = activeSession()
+  } catch (error) {
+    if (error instanceof SessionFileError) emitSyncDiagnostic('sync.server_auth_failure', 0, error.message)
+    return
+  }
+
+  if (!session) return
+  const outbox = new Outbox(outboxDir(session.server, session.account))
+  if (outbox.ids().length === 0) return // the fast path: one readdir
+  const release = outbox.tryDrainLock()
+  if (!release) {
+    emitSyncDiagnostic('sync.final_sync_lock_unavailable', outbox.ids().length, 'another spec-kitty process is sending the queue right now')
+    return
+  }
+
+  const controller = new AbortController()
+  // Unref'd: the deadline only cuts short work that is itself keeping the process alive.
+  const deadline = setTimeout(() => controller.abort(`the final sync did not finish within ${budgetMs()} ms`), budgetMs()).unref()
+  // A signal during the flush: stop at once, say so once, exit with the command's own code.
+  const onSignal = (signal: NodeJS.Signals) => {
+    controller.abort(`${signal} arrived during the final sync`)
+    emitSyncDiagnostic('sync.event_loop_unavailable', outbox.ids().length, `${signal} arrived during the final sync`)
+    release()
+    process.exit(process.exitCode ?? 0)
+  }
+
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
+  try {
+    let failure: SyncFailure | undefined
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        // eslint-disable-next-line no-await-in-loop -- bounded retries, one after the other
+        await drainOutbox(outbox, session, controller.signal)
+        failure = undefined
+        break
+      } catch (error) {
+        failure = error instanceof SyncFailure ? error : new SyncFailure('sync.server_error', (error as Error).message, true)
+        if (!failure.retryable || attempt === ATTEMPTS || controller.signal.aborted) break
+        // eslint-disable-next-line no-await-in-loop
+        await sleep(BACKOFF_MS[attempt - 1], controller.signal)
+        if (controller.signal.aborted) {
+          failure = new SyncFailure('sync.event_loop_unavailable', String(controller.signal.reason), false)
+          break
+        }
+      }
+    }
+
+    if (failure) emitSyncDiagnostic(failure.code, outbox.ids().length, failure.message)
+  } finally {
+    clearTimeout(deadline)
+    process.removeListener('SIGTERM', onSignal)
+    process.removeListener('SIGINT', onSignal)
+    release()
+  }
+}

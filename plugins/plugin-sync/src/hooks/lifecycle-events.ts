@@ -1,0 +1,26 @@
+import type {LifecycleEventsHook} from 'spec-kitty/api'
+
+import {buildEnvelopes} from '../envelope.js'
+import {Outbox} from '../outbox.js'
+import {emitSyncDiagnostic} from '../sync-diagnostic.js'
+import {activeSession} from '../sync-gate.js'
+import {outboxDir} from '../sync-paths.js'
+
+/** Queue the command's events durably; the final sync sends them after the command. */
+const hook: LifecycleEventsHook = async ({events}) => {
+  let session
+  try {
+    session = activeSession()
+  } catch {
+    return // reported once by the final sync
+  }
+
+  if (!session) return
+  try {
+    new Outbox(outboxDir(session.server, session.account)).append(buildEnvelopes(events))
+  } catch (error) {
+    emitSyncDiagnostic('sync.outbox_unavailable', 0, `the events of this command could not be queued: ${(error as Error).message}`)
+  }
+}
+
+export default hook

@@ -1,0 +1,69 @@
+import {
+  mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs'
+import {join} from 'node:path'
+
+import type {EventEnvelope} from './envelope.js'
+
+import {tryPidLock} from './pid-lock.js'
+
+const EVENT_FILE = /^[0-9A-HJKMNP-TV-Z]{26}\.json$/
+
+/**
+ * The durable outbox: one file per event, written atomically before any network attempt, named by
+ * its ULID so a directory listing is the drain order. A file is deleted only after the server acked
+ * it. Nothing is ever evicted: a large queue is slow to drain, never silently lost.
+ */
+export class Outbox {
+  constructor(readonly dir: string) {}
+
+  append(envelopes: readonly EventEnvelope[]): void {
+    if (envelopes.length === 0) return
+    mkdirSync(this.dir, {recursive: true})
+    for (const envelope of envelopes) {
+      const temp = join(this.dir, `.${envelope.event_id}.${process.pid}.tmp`)
+      writeFileSync(temp, JSON.stringify(envelope))
+      renameSync(temp, join(this.dir, `${envelope.event_id}.json`))
+    }
+  }
+
+  /** Queued event ids in drain order (ULID order). */
+  ids(): string[] {
+    try {
+      return readdirSync(this.dir)
+      .filter(name => EVENT_FILE.test(name))
+      .map(name => name.slice(0, 26))
+      .sort()
+    } catch {
+      return []
+    }
+  }
+
+  read(id: string): EventEnvelope | undefined {
+    try {
+      return JSON.parse(readFileSync(join(this.dir, `${id}.json`), 'utf8')) as EventEnvelope
+    } catch {
+      return undefined // drained meanwhile by another process
+    }
+  }
+
+  remove(id: string): void {
+    rmSync(join(this.dir, `${id}.json`), {force: true})
+  }
+
+  oldestQueuedAt(): null | string {
+    const [first] = this.ids()
+    if (!first) return null
+    try {
+      return statSync(join(this.dir, `${first}.json`)).mtime.toISOString()
+    } catch {
+      return null
+    }
+  }
+
+  /** One drainer at a time: the release function, or undefined while a live process drains. */
+  tryDrainLock(): (() => void) | undefined {
+    mkdirSync(this.dir, {recursive: true})
+    return tryPidLock(join(this.dir, 'drain.lock'))
+  }
+}

@@ -1,0 +1,55 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+/** An expected failure with a stable code and a remediation (the same contract as the core's). */
+export class CommandError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly remediation: string,
+    readonly exitCode = 1,
+  ) {
+    super(message)
+  }
+}
+
+export interface Outcome {
+  document: Record<string, unknown>
+  exitCode: number
+  human: string[]
+}
+
+/**
+ * The CLI's output contract for this plugin's commands: --json prints exactly one document on
+ * stdout for success and failure; exit 0/1/2. (A plugin cannot import the core's base command.)
+ */
+export abstract class PluginCommand extends Command {
+  static baseFlags = {json: Flags.boolean({default: false, description: 'Print exactly one JSON document on stdout, for success and failure alike.', helpGroup: 'GLOBAL'})}
+
+  protected abstract execute(): Promise<Outcome>
+
+  /** Parse flags and args; any parse failure is a usage error (exit 2), in JSON mode too. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors oclif's own parse() bounds
+  protected async parseInput<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(options: Interfaces.Input<F, B, A>): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await this.parse(options, this.argv)
+    } catch (error) {
+      throw new CommandError('usage_error', (error as Error).message.split('\n')[0], `See: spec-kitty ${this.id?.replaceAll(':', ' ')} --help`, 2)
+    }
+  }
+
+  async run(): Promise<void> {
+    const json = this.argv.includes('--json')
+    let outcome: Outcome
+    try {
+      outcome = await this.execute()
+    } catch (error) {
+      const failure = error instanceof CommandError ? error : new CommandError('internal_error', (error as Error).message.split('\n')[0], 'This is a bug in spec-kitty; please report it with the command you ran.')
+      outcome = {document: {error: {code: failure.code, message: failure.message, remediation: failure.remediation}}, exitCode: failure.exitCode, human: []}
+      if (!json) process.stderr.write(`Error: ${failure.message}\nRemediation: ${failure.remediation}\n`)
+    }
+
+    if (json) process.stdout.write(JSON.stringify(outcome.document, null, 2) + '\n')
+    else if (outcome.human.length > 0) process.stdout.write(outcome.human.join('\n') + '\n')
+    process.exitCode = outcome.exitCode
+  }
+}
