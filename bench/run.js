@@ -1,49 +1,15 @@
 #!/usr/bin/env node
 // Benchmarks of ARCHITECTURE §10, against the built CLI. Every figure is a median of cold process
 // runs, also given as a ratio to a bare `node -e 0` measured in the same run. Usage: npm run bench
-import {execFileSync, spawnSync} from 'node:child_process'
+import {readdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {
-  mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync,
-} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+  cli, createWorkspace, median, report, root,
+} from './harness.js'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const cli = join(root, 'bin', 'run.js')
-const runs = Number(process.env.BENCH_RUNS ?? 15)
-const work = mkdtempSync(join(tmpdir(), 'spec-kitty-bench-'))
-const env = {
-  ...process.env, GIT_AUTHOR_EMAIL: 'b@example.com', GIT_AUTHOR_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'bench', HOME: join(work, 'home'), XDG_CONFIG_HOME: join(work, 'config'), XDG_DATA_HOME: join(work, 'data'),
-}
-const repo = join(work, 'repo')
-const git = (...args) => execFileSync('git', args, {cwd: repo, env, stdio: 'pipe'}).toString()
-const sk = (...args) => {
-  const result = spawnSync(process.execPath, [cli, ...args], {cwd: repo, encoding: 'utf8', env})
-  if (result.status !== 0 && !args.includes('--dry-run')) throw new Error(`spec-kitty ${args.join(' ')}: ${result.stdout}${result.stderr}`)
-  return result
-}
-
-const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
-function timeRuns(command, args, {setup} = {}) {
-  const samples = []
-  for (let i = 0; i < runs; i++) {
-    setup?.(i)
-    const start = process.hrtime.bigint()
-    const result = spawnSync(command, args, {cwd: repo, env, stdio: 'ignore'})
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6)
-    if (result.status !== 0 && result.status !== 1) throw new Error(`${args.join(' ')} exited ${result.status}`)
-  }
-
-  return median(samples)
-}
-
-function setUpProject() {
-  mkdirSync(repo, {recursive: true})
-  git('init', '-q', '-b', 'feature/bench')
-  git('commit', '-q', '--allow-empty', '-m', 'init')
-  sk('init')
-}
+const {cleanup, git, initProject, repo, sk: run, timeRuns} = createWorkspace('core')
+const sk = (...args) => run(args)
 
 /** 50 WPs, 10 subtasks each (500 in all): the mission agents work on. */
 function bigMission() {
@@ -107,7 +73,7 @@ async function replayBench() {
 }
 
 try {
-  setUpProject()
+  initProject()
   const slug = bigMission()
   const laneSlug = laneMission()
   const baseline = timeRuns(process.execPath, ['-e', '0'])
@@ -115,7 +81,7 @@ try {
     ['spec-kitty --version', timeRuns(process.execPath, [cli, '--version'])],
     ['agent tasks status --json (50 WPs, 500 subtasks)', timeRuns(process.execPath, [cli, 'agent', 'tasks', 'status', '--mission', slug, '--json'])],
     ['agent tasks move-task (50-WP mission)', timeRuns(process.execPath, [cli, 'agent', 'tasks', 'move-task', 'WP01', '--to', 'blocked', '--mission', slug, '--no-auto-commit', '--json'], {
-      setup(i) {
+      prepare(i) {
         if (i > 0) sk('agent', 'tasks', 'move-task', 'WP01', '--to', 'in_progress', '--mission', slug, '--no-auto-commit')
       },
     })],
@@ -123,7 +89,7 @@ try {
       const ids = Array.from({length: 50}, (_, i) => `T${String((i * 10) + 1).padStart(3, '0')}`)
       let status = 'done'
       return timeRuns(process.execPath, [cli, 'agent', 'tasks', 'mark-status', ...ids, '--status', 'done', '--mission', slug, '--no-auto-commit', '--json'], {
-        setup(i) {
+        prepare(i) {
           // Alternate so that every timed run really edits: undo the previous run first.
           if (i > 0) sk('agent', 'tasks', 'mark-status', ...ids, '--status', 'pending', '--mission', slug, '--no-auto-commit')
           status = status === 'done' ? 'pending' : 'done'
@@ -133,10 +99,8 @@ try {
     ['merge --dry-run --json (8 lanes, 40 WPs)', timeRuns(process.execPath, [cli, 'merge', '--mission', laneSlug, '--dry-run', '--json'])],
   ]
   const replay = await replayBench()
-  console.log(`runs per figure: ${runs} (median, cold process each)\n`)
-  console.log(`${'node -e 0 (baseline)'.padEnd(56)} ${baseline.toFixed(1).padStart(8)} ms   1.00×`)
-  for (const [name, ms] of rows) console.log(`${name.padEnd(56)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / baseline).toFixed(2).padStart(5)}×`)
-  console.log(`${`reduce a 100,000-event log (${replay.megabytes} MB, in process)`.padEnd(56)} ${replay.ms.toFixed(1).padStart(8)} ms`)
+  report('Core commands', baseline, rows)
+  console.log(`${`reduce a 100,000-event log (${replay.megabytes} MB, in process)`.padEnd(64)} ${replay.ms.toFixed(1).padStart(8)} ms`)
 } finally {
-  rmSync(work, {force: true, recursive: true})
+  cleanup()
 }
