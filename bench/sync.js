@@ -2,42 +2,16 @@
 // Sync benchmarks (NFR-003): what plugin-sync adds to a command. Cold-process medians against the
 // real test sync server (test/support/sync-server.ts, run in its own process on 127.0.0.1), plus the
 // in-process cost of the final-sync fast path. Usage: npm run bench
-import {spawn} from 'node:child_process'
 import {readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {createInterface} from 'node:readline'
 import {pathToFileURL} from 'node:url'
 
+import {startSyncServerProcess} from '../test/support/sync-server-process.js'
 import {
   cli, createWorkspace, median, report, root, runs,
 } from './harness.js'
 
 const {cleanup, env, initProject, repo, sk, timePair, timeRuns, work} = createWorkspace('sync')
-
-/** The test server in a child process (a cold CLI run blocks this one); faults are set over stdin. */
-async function startServer() {
-  const script = `
-    import {createInterface} from 'node:readline'
-    import {SyncTestServer} from './test/support/sync-server.ts'
-    const server = await new SyncTestServer().listen()
-    console.log(server.url)
-    createInterface({input: process.stdin}).on('line', async (line) => {
-      if (line === 'close') await server.close()
-      else server.fault = line
-      console.log('ok')
-    })`
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {cwd: root, stdio: ['pipe', 'pipe', 'inherit']})
-  const lines = createInterface({input: child.stdout})[Symbol.asyncIterator]()
-  const url = (await lines.next()).value
-  return {
-    child,
-    async send(command) {
-      child.stdin.write(`${command}\n`)
-      await lines.next()
-    },
-    url,
-  }
-}
 
 /** In process: `finalSync()` with sync on, a session, and nothing queued (a fresh module per sample). */
 async function fastPathInProcess() {
@@ -70,7 +44,7 @@ try {
   writeFileSync(join(repo, 'kitty-specs', slug, 'tasks.md'), '# Tasks\n\n## WP01: One\n\n- [ ] T001 a\n')
   sk(['agent', 'mission', 'finalize-tasks', '--mission', slug])
   sk(['agent', 'tasks', 'move-task', 'WP01', '--to', 'in_progress', '--mission', slug, '--no-auto-commit'])
-  server = await startServer()
+  server = await startSyncServerProcess()
   sk(['auth', 'login', '--server', server.url, '--token', 'good-token'])
 
   const on = {SPEC_KITTY_ENABLE_SAAS_SYNC: '1'}
@@ -107,6 +81,6 @@ in process (median of 200):
   finalSync() again (idempotency guard)    ${inProcess.again.toFixed(3).padStart(8)} ms
 (cold runs per variant: ${runs})`)
 } finally {
-  server?.child.kill()
+  server?.stop()
   cleanup()
 }
