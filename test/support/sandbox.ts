@@ -1,6 +1,6 @@
 import {spawn, spawnSync} from 'node:child_process'
 import {
-  mkdirSync, mkdtempSync, rmSync, writeFileSync,
+  existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync,
 } from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
@@ -8,7 +8,14 @@ import {fileURLToPath} from 'node:url'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const CLI = join(REPO_ROOT, 'bin', 'run.js')
-export const CORPUS = resolve(REPO_ROOT, '..', 'shared', 'corpus', 'spec-kitty-v3.2.0')
+/** The 190 real missions: SPEC_KITTY_CORPUS_DIR, else the workplace's read-only ../shared copy. */
+export const CORPUS = process.env.SPEC_KITTY_CORPUS_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'corpus', 'spec-kitty-v3.2.0')
+
+/** The corpus mission folders; a missing corpus is an error that says where it was looked for. */
+export function corpusMissions(): string[] {
+  if (!existsSync(CORPUS)) throw new Error(`corpus not found at ${CORPUS}: check out the workplace's shared/ beside this repository, or set SPEC_KITTY_CORPUS_DIR`)
+  return readdirSync(CORPUS)
+}
 
 export interface CliResult {
   code: number

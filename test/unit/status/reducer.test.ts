@@ -1,12 +1,12 @@
 import {expect} from 'chai'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {pythonJsonDocument} from '../../../src/core/io/python-json.js'
 import {type LaneRecord, parseEventLog, readEventLog} from '../../../src/core/status/event-log.js'
 import {reduceEvents} from '../../../src/core/status/reducer.js'
 import {buildSnapshot} from '../../../src/core/status/status-snapshot.js'
-import {CORPUS} from '../../support/sandbox.js'
+import {CORPUS, corpusMissions} from '../../support/sandbox.js'
 
 const record = (over: Partial<LaneRecord>): LaneRecord => ({
   actor: 'a', at: '2026-01-01T00:00:00.000001+00:00', eventId: '01A', force: false, fromLane: 'planned', missionSlug: 'm', reviewRef: null, toLane: 'claimed', wpId: 'WP01', ...over,
@@ -59,7 +59,7 @@ describe('reducer', () => {
   })
 
   it('reproduces every committed status.json of the 190-mission corpus byte for byte', () => {
-    const missions = readdirSync(CORPUS).filter(m => existsSync(join(CORPUS, m, 'status.json')))
+    const missions = corpusMissions().filter(m => existsSync(join(CORPUS, m, 'status.json')))
     expect(missions).to.have.length(190)
     const mismatches = missions.filter(m => {
       const dir = join(CORPUS, m)

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {existsSync, readdirSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {TaskReferenceRegistry} from '../../../src/core/tasks/task-reference-registry.js'
@@ -8,7 +8,7 @@ import {planMarkStatus} from '../../../src/core/tasks/mark-status.js'
 import {TaskDocument} from '../../../src/core/tasks/task-document.js'
 import {loadMissionTasks} from '../../../src/core/tasks/tasks-file.js'
 import {builtInRegistry} from '../../support/registry.js'
-import {CORPUS} from '../../support/sandbox.js'
+import {CORPUS, corpusMissions} from '../../support/sandbox.js'
 
 let registry: TaskReferenceRegistry
 before(async () => {
@@ -21,7 +21,7 @@ describe('mark-status on the 190-mission corpus', () => {
     const unresolved: string[] = []
     let missions = 0
     let ids = 0
-    for (const slug of readdirSync(CORPUS)) {
+    for (const slug of corpusMissions()) {
       const dir = join(CORPUS, slug)
       if (!existsSync(join(dir, 'tasks.md'))) continue
       const tasks = loadMissionTasks(dir)
