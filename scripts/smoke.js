@@ -31,6 +31,19 @@ function run(sandbox, args, note = '') {
   return {...result, json}
 }
 
+/** A fresh project in its own sandbox, every command with sync on (C-002); removed afterwards. */
+async function inSandbox(body) {
+  const sandbox = new Sandbox()
+  sandbox.env.SPEC_KITTY_ENABLE_SAAS_SYNC = '1'
+  sandbox.env.SPEC_KITTY_SYNC_BUDGET_MS = '2500'
+  try {
+    sandbox.initProject()
+    return await body(sandbox)
+  } finally {
+    sandbox.cleanup()
+  }
+}
+
 function verdict(criterion, ok, detail) {
   verdicts.push({criterion, detail, ok})
 }
@@ -38,137 +51,115 @@ function verdict(criterion, ok, detail) {
 const diagnostics = stderr => stderr.split('\n').filter(line => line.startsWith('sync_diagnostic'))
 
 /** SC1: a successful local change stays clean whatever the sync server does. */
-async function syncFaults(server) {
-  const sandbox = new Sandbox()
-  sandbox.env.SPEC_KITTY_ENABLE_SAAS_SYNC = '1'
-  sandbox.env.SPEC_KITTY_SYNC_BUDGET_MS = '2500'
-  try {
-    sandbox.initProject()
-    const {slug} = createMission(sandbox, '# Tasks\n\n## WP01: Smoke\n\n- [ ] T001 one\n', {}, 'smoke-sync')
-    const config = sandbox.env.SPEC_KITTY_CONFIG_DIR
-    const session = () => JSON.parse(readFileSync(join(config, 'session.json'), 'utf8'))
-    let lane = 'in_progress'
-    const modes = [
-      ['healthy', null],
-      ['never-answer', 'sync.event_loop_unavailable'],
-      ['upgrade-401', 'sync.server_auth_failure'],
-      ['reject-session', 'sync.server_auth_failure'],
-      ['close-after-upgrade', 'sync.websocket_offline'],
-    ]
-    run(sandbox, ['auth', 'login', '--server', server.url, '--token', 'good-token', '--refresh-token', 'good-refresh', '--json'])
-    const move = note => {
-      const result = run(sandbox, ['agent', 'tasks', 'move-task', 'WP01', '--to', lane, '--mission', slug, '--no-auto-commit', '--json'], note)
-      lane = lane === 'in_progress' ? 'blocked' : 'in_progress'
-      return result
-    }
-
-    const check = (mode, expected, result) => {
-      const lines = diagnostics(result.stderr)
-      const all = result.stdout + result.stderr
-      const success = result.code === 0 && result.json !== undefined && !('error' in result.json)
-      const noNoise = !all.includes('Connection failed') && !all.includes('\u001B[') && !all.includes('good-token')
-      const clean = success && noNoise
-      const ok = clean && (expected === null ? lines.length === 0 : lines.length === 1 && lines[0].includes(`diagnostic_code=${expected}`))
-      verdict(1, ok, `${mode}: exit ${result.code}, stdout ${result.json ? 'one JSON document' : 'NOT JSON'}, ${lines.length} sync_diagnostic line(s)${lines[0] ? ` (${/diagnostic_code=(\S+)/.exec(lines[0])[1]})` : ''}`)
-    }
-
-    for (const [mode, expected] of modes) {
-      // eslint-disable-next-line no-await-in-loop -- one fault at a time
-      await server.send(mode)
-      check(mode, expected, move(`server mode: ${mode}`))
-    }
-
-    await server.send('healthy')
-    const queue = outboxDir(server.url, 'default', sandbox.env)
-    writeFileSync(join(queue, 'drain.lock'), `${process.pid}\n`)
-    check('drain lock held by another live process', 'sync.final_sync_lock_unavailable', move('drain lock held by a live process'))
-    rmSync(join(queue, 'drain.lock'))
-    writeFileSync(join(config, 'session.json'), JSON.stringify({...session(), expires_at: '2020-01-01T00:00:00.000Z'}), {mode: 0o600})
-    writeFileSync(join(config, 'refresh.lock'), `${process.pid}\n`)
-    check('refresh lock held while the token is expired', 'sync.auth_refresh_in_progress', move('refresh lock held, token expired'))
-    rmSync(join(config, 'refresh.lock'))
-
-    const drained = run(sandbox, ['sync', 'now', '--json'], 'healthy again: deliver everything queued')
-    const stats = JSON.parse(await server.send('stats'))
-    // Resends after a silent server arrive as duplicates; the server must still hold each event once.
-    const distinct = Object.keys(stats.arrivals).length
-    verdict(1, drained.code === 0 && drained.json?.queue_depth === 0 && stats.received === distinct, `later delivery: sync now exit ${drained.code}, queue_depth ${drained.json?.queue_depth}; the server stored ${stats.received} event(s) for ${distinct} distinct event id(s)`)
-    await server.send('close')
-    check('server port closed', 'sync.websocket_offline', move('server port closed'))
-  } finally {
-    sandbox.cleanup()
+async function syncFaults(server, sandbox) {
+  const {slug} = createMission(sandbox, '# Tasks\n\n## WP01: Smoke\n\n- [ ] T001 one\n', {}, 'smoke-sync')
+  const config = sandbox.env.SPEC_KITTY_CONFIG_DIR
+  const session = () => JSON.parse(readFileSync(join(config, 'session.json'), 'utf8'))
+  let lane = 'in_progress'
+  const modes = [
+    ['healthy', null],
+    ['never-answer', 'sync.event_loop_unavailable'],
+    ['upgrade-401', 'sync.server_auth_failure'],
+    ['reject-session', 'sync.server_auth_failure'],
+    ['close-after-upgrade', 'sync.websocket_offline'],
+  ]
+  run(sandbox, ['auth', 'login', '--server', server.url, '--token', 'good-token', '--refresh-token', 'good-refresh', '--json'])
+  const move = note => {
+    const result = run(sandbox, ['agent', 'tasks', 'move-task', 'WP01', '--to', lane, '--mission', slug, '--no-auto-commit', '--json'], note)
+    lane = lane === 'in_progress' ? 'blocked' : 'in_progress'
+    return result
   }
+
+  const check = (mode, expected, result) => {
+    const lines = diagnostics(result.stderr)
+    const all = result.stdout + result.stderr
+    const success = result.code === 0 && result.json !== undefined && !('error' in result.json)
+    const noNoise = !all.includes('Connection failed') && !all.includes('\u001B[') && !all.includes('good-token')
+    const clean = success && noNoise
+    const ok = clean && (expected === null ? lines.length === 0 : lines.length === 1 && lines[0].includes(`diagnostic_code=${expected}`))
+    verdict(1, ok, `${mode}: exit ${result.code}, stdout ${result.json ? 'one JSON document' : 'NOT JSON'}, ${lines.length} sync_diagnostic line(s)${lines[0] ? ` (${/diagnostic_code=(\S+)/.exec(lines[0])[1]})` : ''}`)
+  }
+
+  for (const [mode, expected] of modes) {
+    // eslint-disable-next-line no-await-in-loop -- one fault at a time
+    await server.send(mode)
+    check(mode, expected, move(`server mode: ${mode}`))
+  }
+
+  await server.send('healthy')
+  const queue = outboxDir(server.url, 'default', sandbox.env)
+  writeFileSync(join(queue, 'drain.lock'), `${process.pid}\n`)
+  check('drain lock held by another live process', 'sync.final_sync_lock_unavailable', move('drain lock held by a live process'))
+  rmSync(join(queue, 'drain.lock'))
+  writeFileSync(join(config, 'session.json'), JSON.stringify({...session(), expires_at: '2020-01-01T00:00:00.000Z'}), {mode: 0o600})
+  writeFileSync(join(config, 'refresh.lock'), `${process.pid}\n`)
+  check('refresh lock held while the token is expired', 'sync.auth_refresh_in_progress', move('refresh lock held, token expired'))
+  rmSync(join(config, 'refresh.lock'))
+
+  const drained = run(sandbox, ['sync', 'now', '--json'], 'healthy again: deliver everything queued')
+  const stats = JSON.parse(await server.send('stats'))
+  // Resends after a silent server arrive as duplicates; the server must still hold each event once.
+  const distinct = Object.keys(stats.arrivals).length
+  verdict(1, drained.code === 0 && drained.json?.queue_depth === 0 && stats.received === distinct, `later delivery: sync now exit ${drained.code}, queue_depth ${drained.json?.queue_depth}; the server stored ${stats.received} event(s) for ${distinct} distinct event id(s)`)
+  await server.send('close')
+  check('server port closed', 'sync.websocket_offline', move('server port closed'))
 }
 
 /** SC2: mark-status resolves checkbox rows, pipe tables, Subtasks: lines and bare WP ids. */
-function markStatusFormats() {
-  const sandbox = new Sandbox()
-  sandbox.env.SPEC_KITTY_ENABLE_SAAS_SYNC = '1'
-  try {
-    sandbox.initProject()
-    const tasks = [
-      '# Tasks',
-      '',
-      '| ID | Description | WP | Status |',
-      '|----|----|----|----|',
-      '| T010 | Table row | WP02 | [ ] |',
-      '',
-      '## WP01: Checkbox',
-      '',
-      '- [ ] T001 Checkbox row',
-      '',
-      '## WP02: Table',
-      '',
-      'See the table above.',
-      '',
-      '## WP03: Inline',
-      '',
-      '**Subtasks**: T020, T021',
-      '',
-    ].join('\n')
-    const {slug} = createMission(sandbox, tasks, {}, 'smoke-formats')
-    const result = run(sandbox, ['agent', 'tasks', 'mark-status', 'T001', 'T010', 'T020', 'WP03', 'T999', '--status', 'done', '--mission', slug, '--no-auto-commit', '--json'])
-    const formats = Object.fromEntries((result.json?.results ?? []).map(r => [r.id, `${r.outcome}/${r.format}`]))
-    const expected = {
-      T001: 'updated/checkbox', T010: 'updated/pipe_table', T020: 'updated/inline_subtasks', T999: 'not_found/null', WP03: 'updated/wp_id',
-    }
-    const ok = result.code === 0 && Object.entries(expected).every(([id, format]) => formats[id] === format)
-    verdict(2, ok, `exit ${result.code}; ${Object.entries(formats).map(([id, f]) => `${id} ${f}`).join(', ')}`)
-    const again = run(sandbox, ['agent', 'tasks', 'mark-status', 'T001', '--status', 'done', '--mission', slug, '--no-auto-commit', '--json'], 're-run: already satisfied')
-    verdict(2, again.code === 0 && again.json?.results?.[0]?.outcome === 'already_satisfied', `re-run of T001: ${again.json?.results?.[0]?.outcome}`)
-  } finally {
-    sandbox.cleanup()
+function markStatusFormats(sandbox) {
+  const tasks = [
+    '# Tasks',
+    '',
+    '| ID | Description | WP | Status |',
+    '|----|----|----|----|',
+    '| T010 | Table row | WP02 | [ ] |',
+    '',
+    '## WP01: Checkbox',
+    '',
+    '- [ ] T001 Checkbox row',
+    '',
+    '## WP02: Table',
+    '',
+    'See the table above.',
+    '',
+    '## WP03: Inline',
+    '',
+    '**Subtasks**: T020, T021',
+    '',
+  ].join('\n')
+  const {slug} = createMission(sandbox, tasks, {}, 'smoke-formats')
+  const result = run(sandbox, ['agent', 'tasks', 'mark-status', 'T001', 'T010', 'T020', 'WP03', 'T999', '--status', 'done', '--mission', slug, '--no-auto-commit', '--json'])
+  const formats = Object.fromEntries((result.json?.results ?? []).map(r => [r.id, `${r.outcome}/${r.format}`]))
+  const expected = {
+    T001: 'updated/checkbox', T010: 'updated/pipe_table', T020: 'updated/inline_subtasks', T999: 'not_found/null', WP03: 'updated/wp_id',
   }
+  const ok = result.code === 0 && Object.entries(expected).every(([id, format]) => formats[id] === format)
+  verdict(2, ok, `exit ${result.code}; ${Object.entries(formats).map(([id, f]) => `${id} ${f}`).join(', ')}`)
+  const again = run(sandbox, ['agent', 'tasks', 'mark-status', 'T001', '--status', 'done', '--mission', slug, '--no-auto-commit', '--json'], 're-run: already satisfied')
+  verdict(2, again.code === 0 && again.json?.results?.[0]?.outcome === 'already_satisfied', `re-run of T001: ${again.json?.results?.[0]?.outcome}`)
 }
 
 /** SC4 and SC6 (#966): the missing mission branch, and an all-approved board that does not claim done. */
-function mergeDryRun() {
-  const sandbox = new Sandbox()
-  sandbox.env.SPEC_KITTY_ENABLE_SAAS_SYNC = '1'
-  try {
-    sandbox.initProject()
-    const mission = readyMission(sandbox)
-    const board = run(sandbox, ['agent', 'tasks', 'status', '--mission', mission.slug, '--json'], '#966: every WP approved, none merged')
-    const human = run(sandbox, ['agent', 'tasks', 'status', '--mission', mission.slug], '#966: the human board')
-    verdict(6, board.json?.done_count === 0 && board.json?.progress_semantics === 'weighted_readiness' && human.stdout.includes('0/2 done'), `#966: done_count ${board.json?.done_count}, readiness ${board.json?.weighted_percentage}%, human "${human.stdout.split('\n')[0]}"`)
+function mergeDryRun(sandbox) {
+  const mission = readyMission(sandbox)
+  const board = run(sandbox, ['agent', 'tasks', 'status', '--mission', mission.slug, '--json'], '#966: every WP approved, none merged')
+  const human = run(sandbox, ['agent', 'tasks', 'status', '--mission', mission.slug], '#966: the human board')
+  verdict(6, board.json?.done_count === 0 && board.json?.progress_semantics === 'weighted_readiness' && human.stdout.includes('0/2 done'), `#966: done_count ${board.json?.done_count}, readiness ${board.json?.weighted_percentage}%, human "${human.stdout.split('\n')[0]}"`)
 
-    sandbox.git(['branch', '-D', mission.missionBranch])
-    const dry = run(sandbox, ['merge', '--mission', mission.slug, '--dry-run', '--json'], 'fresh workspace: the mission branch was never created')
-    const doc = dry.json ?? {}
-    verdict(4, dry.code === 1 && doc.ready === false && doc.blocker === 'missing_mission_branch' && doc.expected_branch === mission.missionBranch && typeof doc.remediation === 'string', `dry run exit ${dry.code}: ready=${doc.ready}, blocker=${doc.blocker}, expected_branch=${doc.expected_branch}, remediation=${doc.remediation}`)
-    run(sandbox, ['merge', '--mission', mission.slug, '--dry-run'], 'the same, for a human')
-    const real = run(sandbox, ['merge', '--mission', mission.slug, '--json'], 'the real merge agrees and stops before any change')
-    verdict(4, real.code === 1 && real.json?.blocker === 'missing_mission_branch', `real merge exit ${real.code}, blocker ${real.json?.blocker}`)
-    sandbox.git(String(doc.remediation).split(' ').slice(1))
-    sections.push({
-      args: ['(shell)', ...String(doc.remediation).split(' ')], code: 0, note: 'paste the remediation', stderr: '', stdout: '',
-    })
-    const ready = run(sandbox, ['merge', '--mission', mission.slug, '--dry-run', '--json'], 'after the remediation')
-    const merged = run(sandbox, ['merge', '--mission', mission.slug, '--json'], 'the real merge lands')
-    verdict(4, ready.json?.ready === true && merged.code === 0, `after the remediation: dry run ready=${ready.json?.ready}, real merge exit ${merged.code}`)
-  } finally {
-    sandbox.cleanup()
-  }
+  sandbox.git(['branch', '-D', mission.missionBranch])
+  const dry = run(sandbox, ['merge', '--mission', mission.slug, '--dry-run', '--json'], 'fresh workspace: the mission branch was never created')
+  const doc = dry.json ?? {}
+  verdict(4, dry.code === 1 && doc.ready === false && doc.blocker === 'missing_mission_branch' && doc.expected_branch === mission.missionBranch && typeof doc.remediation === 'string', `dry run exit ${dry.code}: ready=${doc.ready}, blocker=${doc.blocker}, expected_branch=${doc.expected_branch}, remediation=${doc.remediation}`)
+  run(sandbox, ['merge', '--mission', mission.slug, '--dry-run'], 'the same, for a human')
+  const real = run(sandbox, ['merge', '--mission', mission.slug, '--json'], 'the real merge agrees and stops before any change')
+  verdict(4, real.code === 1 && real.json?.blocker === 'missing_mission_branch', `real merge exit ${real.code}, blocker ${real.json?.blocker}`)
+  sandbox.git(String(doc.remediation).split(' ').slice(1))
+  sections.push({
+    args: ['(shell)', ...String(doc.remediation).split(' ')], code: 0, note: 'paste the remediation', stderr: '', stdout: '',
+  })
+  const ready = run(sandbox, ['merge', '--mission', mission.slug, '--dry-run', '--json'], 'after the remediation')
+  const merged = run(sandbox, ['merge', '--mission', mission.slug, '--json'], 'the real merge lands')
+  verdict(4, ready.json?.ready === true && merged.code === 0, `after the remediation: dry run ready=${ready.json?.ready}, real merge exit ${merged.code}`)
 }
 
 /** Run mocha on some test files in one process; returns its summary line. */
@@ -217,9 +208,9 @@ function writeEvidence() {
 
 const server = await startSyncServerProcess()
 try {
-  await syncFaults(server)
-  markStatusFormats()
-  mergeDryRun()
+  await inSandbox(sandbox => syncFaults(server, sandbox))
+  await inSandbox(sandbox => markStatusFormats(sandbox))
+  await inSandbox(sandbox => mergeDryRun(sandbox))
   const drift = mocha(['test/e2e/contract-drift-caught.test.ts'])
   verdict(3, passed(drift.summary), `contract_drift_caught: ${drift.summary}`)
   const consumerPin = JSON.parse(readFileSync(join(REPO_ROOT, 'test/e2e/fixtures/downstream-consumer/downstream_consumer/contract/event-envelope-1.0.0.json'), 'utf8')).$id
