@@ -2,7 +2,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {CliError} from './core/output/cli-error.js'
 import {ExitCode} from './core/output/exit-codes.js'
-import {type CommandOutcome, printHuman, printJson} from './core/output/render.js'
+import {type CommandOutcome, printFailure, printHuman, printJson} from './core/output/render.js'
 
 /**
  * The output contract (ARCHITECTURE §6) in one place: a command returns a CommandOutcome or throws
@@ -42,7 +42,7 @@ export abstract class SpecKittyCommand extends Command {
 
     if (this.jsonMode) printJson(outcome.document)
     else if (outcome.exitCode === ExitCode.ok || outcome.human.length > 0) printHuman(outcome.human)
-    if (!this.jsonMode && outcome.error) process.stderr.write(`Error: ${outcome.error.message}\n${outcome.error.remediation ? `Remediation: ${outcome.error.remediation}\n` : ''}`)
+    if (!this.jsonMode && outcome.error) printFailure(outcome.error, false)
     process.exitCode = outcome.exitCode
   }
 }

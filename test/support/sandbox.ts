@@ -25,11 +25,14 @@ export interface CliResult {
 
 /** A temp dir with its own HOME, XDG and SPEC_KITTY_*_DIR, and a git repository in `repo/`. */
 export class Sandbox {
+  /** The CLI entry point this sandbox runs: the built one by default, or an installed copy. */
+  readonly bin: string
   readonly dir: string
   readonly env: NodeJS.ProcessEnv
   readonly repo: string
 
-  constructor() {
+  constructor(options: {bin?: string} = {}) {
+    this.bin = options.bin ?? CLI
     this.dir = mkdtempSync(join(tmpdir(), 'spec-kitty-sandbox-'))
     this.repo = join(this.dir, 'repo')
     const home = join(this.dir, 'home')
@@ -57,7 +60,7 @@ export class Sandbox {
 
   /** Run the built CLI as a subprocess. */
   cli(args: readonly string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): CliResult {
-    const result = spawnSync(process.execPath, [CLI, ...args], {
+    const result = spawnSync(process.execPath, [this.bin, ...args], {
       cwd: options.cwd ?? this.repo, encoding: 'utf8', env: {...this.env, ...options.env}, timeout: 60_000,
     })
     return {code: result.status ?? -1, stderr: result.stderr, stdout: result.stdout}
@@ -65,7 +68,7 @@ export class Sandbox {
 
   cliAsync(args: readonly string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): Promise<CliResult> {
     return new Promise(done => {
-      const child = spawn(process.execPath, [CLI, ...args], {cwd: options.cwd ?? this.repo, env: {...this.env, ...options.env}})
+      const child = spawn(process.execPath, [this.bin, ...args], {cwd: options.cwd ?? this.repo, env: {...this.env, ...options.env}})
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', chunk => {

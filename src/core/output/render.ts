@@ -23,6 +23,16 @@ export function printHuman(lines: readonly string[]): void {
   if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n')
 }
 
+/** A failure in the contract's two shapes: the JSON document on stdout, or two lines on stderr. */
+export function printFailure(error: CliError, json: boolean): void {
+  if (json) {
+    printJson(error.toJSON())
+    return
+  }
+
+  process.stderr.write(`Error: ${error.message}\n${error.remediation ? `Remediation: ${error.remediation}\n` : ''}`)
+}
+
 /** A side remark for people (progress, hints); never on stdout so that --json stays clean. */
 export function note(line: string): void {
   process.stderr.write(line + '\n')
