@@ -2,7 +2,9 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {CliError} from './core/output/cli-error.js'
 import {ExitCode} from './core/output/exit-codes.js'
-import {type CommandOutcome, printFailure, printHuman, printJson} from './core/output/render.js'
+import {
+  type CommandOutcome, printFailure, printHuman, printJson,
+} from './core/output/render.js'
 
 /**
  * The output contract (ARCHITECTURE §6) in one place: a command returns a CommandOutcome or throws
@@ -25,6 +27,12 @@ export abstract class SpecKittyCommand extends Command {
     try {
       return await this.parse(options, this.argv)
     } catch (error) {
+      // A flag's own parse() refuses bad values with a specific CliError: keep it, in its own words.
+      if (error instanceof CliError) {
+        error.message = error.reason
+        throw error
+      }
+
       const message = (error as Error).message.split('\n')[0]
       throw new CliError('usage_error', message, {exitCode: ExitCode.usage, remediation: `See: spec-kitty ${this.id?.replaceAll(':', ' ')} --help`})
     }

@@ -104,6 +104,8 @@ export interface MergePreflightContext {
   missionSlug: string
   push: boolean
   repoRoot: string
+  /** Quote an argument so that a remediation command is safe to paste into a POSIX shell. */
+  shellQuote(value: string): string
   /** True when this run resumes an interrupted merge (its state file is then expected). */
   resume: boolean
   /** State file of an interrupted merge of this mission, if any. */

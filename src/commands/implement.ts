@@ -7,6 +7,7 @@ import {publishLifecycleEvents} from '../contributions.js'
 import {implementWorkPackage} from '../core/mission/implement.js'
 import {resolveMission} from '../core/mission/mission-handle.js'
 import {CliError, usageError} from '../core/output/cli-error.js'
+import {shellQuote} from '../core/output/shell-quote.js'
 import {autoCommitDefault, readProjectConfig} from '../core/project/project-config.js'
 import {findProjectRoot} from '../core/project/project-root.js'
 import {laneChangeEvents} from '../core/status/lifecycle-events.js'
@@ -31,7 +32,7 @@ Refused inside a worktree, for a WP without canonical status, for a WP in no lan
     const wpId = args.wp.toUpperCase()
     if (!WORK_PACKAGE_ID.test(wpId)) throw usageError('invalid_wp_id', `"${args.wp}" is not a work package id.`, 'Pass an id like WP01.')
     const {root, worktree} = findProjectRoot(process.cwd())
-    if (worktree) throw new CliError('inside_worktree', `Run implement from the primary checkout, not from the worktree ${worktree}.`, {remediation: `cd ${root}`})
+    if (worktree) throw new CliError('inside_worktree', `Run implement from the primary checkout, not from the worktree ${worktree}.`, {remediation: `cd ${shellQuote(root)}`})
     const mission = resolveMission(root, flags.mission)
     const autoCommit = flags['auto-commit'] ?? autoCommitDefault(readProjectConfig(root))
     const result = implementWorkPackage(root, mission, wpId, flags.agent ?? 'user', autoCommit)
@@ -49,7 +50,7 @@ Refused inside a worktree, for a WP without canonical status, for a WP in no lan
         workspace_path: result.worktree,
       },
       exitCode: 0,
-      human: [`${result.status === 'created' ? 'Created' : 'Reusing'} ${result.worktree} on ${result.branch}.`, `Next: cd ${result.worktree}`],
+      human: [`${result.status === 'created' ? 'Created' : 'Reusing'} ${result.worktree} on ${result.branch}.`, `Next: cd ${shellQuote(result.worktree)}`],
     }
   }
 }

@@ -12,10 +12,11 @@ import {runPreflight} from '../core/merge/preflight.js'
 import {resolveMission} from '../core/mission/mission-handle.js'
 import {CliError, usageError} from '../core/output/cli-error.js'
 import {ExitCode} from '../core/output/exit-codes.js'
+import {shellQuote} from '../core/output/shell-quote.js'
 import {readProjectConfig} from '../core/project/project-config.js'
 import {findProjectRoot} from '../core/project/project-root.js'
 import {laneChangeEvents} from '../core/status/lifecycle-events.js'
-import {missionFlag} from '../flags.js'
+import {branchFlag, missionFlag} from '../flags.js'
 
 export default class Merge extends SpecKittyCommand {
   static description = `Merges every lane branch into the mission branch (merge commits), then the mission branch into the target (squash by default), records done for the merged work packages, and removes lane worktrees and branches.
@@ -38,14 +39,14 @@ An interrupted merge continues with --resume or is discarded with --abort (refs 
     push: Flags.boolean({default: false, description: 'Push the target branch to origin afterwards (the target must not be behind origin).'}),
     resume: Flags.boolean({default: false, description: 'Continue an interrupted merge.'}),
     strategy: Flags.string({description: 'How the mission branch lands on the target (default: merge.strategy in .kittify/config.yaml, else squash).', options: [...MERGE_STRATEGIES]}),
-    target: Flags.string({description: 'Branch to land on (default: target_branch in meta.json).'}),
+    target: branchFlag('--target', 'Branch to land on (default: target_branch in meta.json).'),
   }
   static summary = 'Land a mission on its target branch.'
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parseInput(Merge)
     const {root, worktree} = findProjectRoot(process.cwd())
-    if (worktree) throw new CliError('inside_worktree', `merge runs in the primary checkout, not in the worktree ${worktree}.`, {remediation: `cd ${root}`})
+    if (worktree) throw new CliError('inside_worktree', `merge runs in the primary checkout, not in the worktree ${worktree}.`, {remediation: `cd ${shellQuote(root)}`})
     const mission = resolveMission(root, flags.mission)
     const configured = readProjectConfig(root).merge?.strategy
     if (!flags.strategy && configured && !(MERGE_STRATEGIES as readonly string[]).includes(configured)) {

@@ -13,6 +13,8 @@ interface Manifest {
   commands: Record<string, {examples?: string[]; summary?: string}>
 }
 
+const manifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'oclif.manifest.json'), 'utf8')) as Manifest
+
 /**
  * The release path: `npm pack` (its prepack step builds and writes the oclif manifests), then the
  * tarball installed into an empty directory with an empty npm cache and the registry pointed at a
@@ -44,7 +46,8 @@ describe('npm pack → offline install', function () {
     npm(['pack', '--pack-destination', work], REPO_ROOT)
     installed = join(work, 'install')
     mkdirSync(installed)
-    const [tarball] = readdirSync(work).filter(name => name.endsWith('.tgz'))
+    const tarball = readdirSync(work).find(name => name.endsWith('.tgz'))
+    if (!tarball) throw new Error(`npm pack left no tarball in ${work}`)
     npm(['install', '--offline', join(work, tarball)], installed)
     bin = join(installed, 'node_modules', 'spec-kitty', 'bin', 'run.js')
   })
@@ -52,7 +55,6 @@ describe('npm pack → offline install', function () {
   after(() => rmSync(work, {force: true, recursive: true}))
 
   const packageDir = () => join(installed, 'node_modules', 'spec-kitty')
-  const manifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'oclif.manifest.json'), 'utf8')) as Manifest
 
   it('ships the manifests generated at pack time, the core plugins and no dev dependency', () => {
     expect(Object.keys(manifest(packageDir()).commands)).to.include.members(['init', 'merge', 'implement', 'agent:tasks:mark-status'])

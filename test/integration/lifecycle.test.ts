@@ -40,7 +40,7 @@ describe('mission lifecycle through the CLI', function () {
 
   it('refuses a bad slug, a detached HEAD and a non-git directory without writing anything', () => {
     const bad = sandbox.cli(['agent', 'mission', 'create', 'Demo_Widgets', '--json'])
-    expect(bad.code).to.equal(1)
+    expect(bad.code, 'a bad slug is bad usage').to.equal(2)
     assertSchema('error', parseJson(bad.stdout))
     expect(parseJson(bad.stdout).error).to.include({code: 'invalid_slug'})
     sandbox.git(['checkout', '-q', '--detach'])

@@ -31,10 +31,10 @@ export class Sandbox {
   readonly env: NodeJS.ProcessEnv
   readonly repo: string
 
-  constructor(options: {bin?: string} = {}) {
+  constructor(options: {bin?: string; repoName?: string} = {}) {
     this.bin = options.bin ?? CLI
     this.dir = mkdtempSync(join(tmpdir(), 'spec-kitty-sandbox-'))
-    this.repo = join(this.dir, 'repo')
+    this.repo = join(this.dir, options.repoName ?? 'repo')
     const home = join(this.dir, 'home')
     this.env = {
       ...process.env,

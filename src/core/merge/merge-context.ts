@@ -6,6 +6,7 @@ import type {Mission} from '../mission/mission-handle.js'
 import {API_VERSION, type MergePreflightContext} from '../../api/index.js'
 import {laneBranch, readLanesManifest} from '../mission/lanes-manifest.js'
 import {CliError} from '../output/cli-error.js'
+import {shellQuote} from '../output/shell-quote.js'
 import {readMissionStatus} from '../status/mission-status.js'
 
 export type MergeStrategy = 'merge' | 'rebase' | 'squash'
@@ -77,6 +78,7 @@ export function buildMergeContext(root: string, mission: Mission, options: Merge
     missionSlug: mission.slug,
     push: options.push,
     repoRoot: root,
+    shellQuote,
     resume: options.resume,
     statePath: join(missionRuntimeDir(root, mission), 'state.json'),
     strategy: options.strategy,

@@ -3,7 +3,7 @@ import {join, relative} from 'node:path'
 
 import {currentBranch, git} from '../git/git.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
-import {CliError} from '../output/cli-error.js'
+import {CliError, usageError} from '../output/cli-error.js'
 import {specsDir} from './mission-handle.js'
 import {type MissionMeta, writeMissionMeta} from './mission-meta.js'
 
@@ -25,6 +25,13 @@ export interface CreatedMission {
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 
+/** A mission slug is kebab-case (an optional legacy `NNN-` prefix aside): bad usage otherwise. */
+export function assertKebabSlug(slug: string): void {
+  if (!KEBAB.test(slug.replace(/^\d{3}-/, ''))) {
+    throw usageError('invalid_slug', `Mission slug ${JSON.stringify(slug)} is not kebab-case.`, 'Use lower-case letters, digits and single dashes, e.g. demo-widgets')
+  }
+}
+
 function specScaffold(friendlyName: string, slug: string): string {
   return `# Specification: ${friendlyName}\n\nMission: \`${slug}\`\n\n## Purpose\n\n## User Scenarios & Testing\n\n## Functional Requirements\n\n## Success Criteria\n`
 }
@@ -34,12 +41,8 @@ function specScaffold(friendlyName: string, slug: string): string {
  * leaves no file behind.
  */
 export function createMission(root: string, input: CreateMissionInput): CreatedMission {
+  assertKebabSlug(input.slug)
   const bare = input.slug.replace(/^\d{3}-/, '')
-  if (!KEBAB.test(bare)) {
-    throw new CliError('invalid_slug', `Mission slug "${input.slug}" is not kebab-case.`, {
-      remediation: 'Use lower-case letters, digits and single dashes, e.g. demo-widgets',
-    })
-  }
 
   for (const [flag, value] of [['--friendly-name', input.friendlyName], ['--purpose-tldr', input.purposeTldr]] as const) {
     if (value !== undefined && value.trim() === '') {

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {writeFileIfChanged} from '../io/atomic-write.js'
 import {pythonJsonDocument} from '../io/python-json.js'
 import {CliError} from '../output/cli-error.js'
+import {shellQuote} from '../output/shell-quote.js'
 
 /** meta.json. Only `slug`-like keys are guaranteed; 64 corpus missions carry just 10 keys. */
 export interface MissionMeta {
@@ -32,7 +33,7 @@ export function readMissionMeta(missionDir: string): MissionMeta | undefined {
     parsed = JSON.parse(text)
   } catch (error) {
     throw new CliError('invalid_meta', `${path} is not valid JSON: ${(error as Error).message}`, {
-      remediation: `Restore ${path} from git: git checkout -- '${path}'`,
+      remediation: `Restore ${path} from git: git checkout -- ${shellQuote(path)}`,
     })
   }
 

@@ -16,11 +16,14 @@ export class CliError extends Error {
   readonly code: string
   readonly exitCode: ExitCodeValue
   readonly fields: Record<string, unknown>
+  /** The message as constructed; oclif rewrites `message` of errors thrown from a flag's parse(). */
+  readonly reason: string
   readonly remediation: string
 
   constructor(code: string, message: string, options: CliErrorOptions = {}) {
     super(message)
     this.name = 'CliError'
+    this.reason = message
     this.code = code
     this.remediation = options.remediation ?? ''
     this.exitCode = options.exitCode ?? ExitCode.failed

@@ -4,6 +4,7 @@ import {
 } from 'node:path'
 
 import {CliError} from '../output/cli-error.js'
+import {shellQuote} from '../output/shell-quote.js'
 
 /**
  * Where the project lives. A lane worktree's `.git` is a file pointing into the main checkout's
@@ -37,7 +38,7 @@ export function findProjectRoot(cwd: string, env: NodeJS.ProcessEnv = process.en
     const root = isAbsolute(override) ? override : resolve(cwd, override)
     if (!existsSync(join(root, '.kittify'))) {
       throw new CliError('not_a_project', `SPECIFY_REPO_ROOT points at ${root}, which has no .kittify/ folder.`, {
-        remediation: `Run "spec-kitty init" in ${root}, or unset SPECIFY_REPO_ROOT.`,
+        remediation: `cd ${shellQuote(root)} && spec-kitty init (or unset SPECIFY_REPO_ROOT)`,
       })
     }
 

@@ -4,6 +4,7 @@ import {
 import {join} from 'node:path'
 
 import {CliError} from '../output/cli-error.js'
+import {shellQuote} from '../output/shell-quote.js'
 import {type Lane,  LANES} from './lanes.js'
 import {isNonLaneRow, serializeEvent, type StatusEvent} from './status-event.js'
 
@@ -25,7 +26,7 @@ export interface LaneRecord {
 function malformed(path: string, lineNumber: number, why: string): CliError {
   return new CliError('malformed_event_log', `${path}:${lineNumber}: ${why}`, {
     fields: {line: lineNumber, path},
-    remediation: `Fix or remove line ${lineNumber} of ${path} (compare with: git log -p -- '${path}'), then run the command again.`,
+    remediation: `Fix or remove line ${lineNumber} of ${path} (compare with: git log -p -- ${shellQuote(path)}), then run the command again.`,
   })
 }
 

@@ -1,15 +1,13 @@
 import type {MergePreflightContext, PreflightCheck, PreflightResult} from 'spec-kitty/api'
 
-import {shellQuote} from '../shell-quote.js'
-
 async function exists(ctx: MergePreflightContext, ref: string): Promise<boolean> {
   return (await ctx.git(['show-ref', '--verify', '--quiet', ref])).code === 0
 }
 
 /** A command that recreates a missing local branch: track origin's copy, else start it at `startPoint`. */
 async function recreateCommand(ctx: MergePreflightContext, branch: string, startPoint: string): Promise<string> {
-  if (await exists(ctx, `refs/remotes/origin/${branch}`)) return `git branch --track ${shellQuote(branch)} ${shellQuote(`origin/${branch}`)}`
-  return `git branch ${shellQuote(branch)} ${startPoint}`
+  if (await exists(ctx, `refs/remotes/origin/${branch}`)) return `git branch --track ${ctx.shellQuote(branch)} ${ctx.shellQuote(`origin/${branch}`)}`
+  return `git branch ${ctx.shellQuote(branch)} ${startPoint}`
 }
 
 export const targetBranchCheck: PreflightCheck = {
@@ -21,7 +19,7 @@ export const targetBranchCheck: PreflightCheck = {
     return {
       details: {target_branch: ctx.targetBranch},
       message: `Target branch ${ctx.targetBranch} does not exist locally${onOrigin ? ' (origin has it)' : ' or on origin'}.`,
-      remediation: onOrigin ? `git branch --track ${shellQuote(ctx.targetBranch)} ${shellQuote(`origin/${ctx.targetBranch}`)}` : `Pass the branch to land on: spec-kitty merge --mission ${ctx.missionSlug} --target <branch>`,
+      remediation: onOrigin ? `git branch --track ${ctx.shellQuote(ctx.targetBranch)} ${ctx.shellQuote(`origin/${ctx.targetBranch}`)}` : `Pass the branch to land on: spec-kitty merge --mission ${ctx.missionSlug} --target <branch>`,
       verdict: 'blocker',
     }
   },
@@ -50,7 +48,7 @@ export const missionBranchCheck: PreflightCheck = {
     if (ctx.lanesManifestError) return {message: 'Skipped: lanes.json is not usable.', verdict: 'pass'}
     if (await exists(ctx, `refs/heads/${ctx.missionBranch}`)) return {details: {expected_branch: ctx.missionBranch}, message: `Mission branch ${ctx.missionBranch} exists.`, verdict: 'pass'}
     const tip = await ctx.git(['rev-parse', '--verify', '--quiet', `refs/heads/${ctx.targetBranch}^{commit}`])
-    const startPoint = tip.code === 0 ? tip.stdout.trim() : shellQuote(ctx.targetBranch)
+    const startPoint = tip.code === 0 ? tip.stdout.trim() : ctx.shellQuote(ctx.targetBranch)
     return {
       details: {expected_branch: ctx.missionBranch},
       message: `Mission branch ${ctx.missionBranch} does not exist.`,

@@ -1,7 +1,5 @@
 import type {PreflightCheck} from 'spec-kitty/api'
 
-import {shellQuote} from '../shell-quote.js'
-
 /**
  * Compare the target with its remote-tracking branch as last fetched. The check never fetches: a dry
  * run must not write refs. Behind or diverged blocks a merge that pushes; otherwise it is a warning.
@@ -13,7 +11,7 @@ export const targetUpstreamCheck: PreflightCheck = {
     const upstream = `refs/remotes/origin/${ctx.targetBranch}`
     if ((await ctx.git(['show-ref', '--verify', '--quiet', upstream])).code !== 0) {
       return ctx.push
-        ? {message: `--push was given but origin/${ctx.targetBranch} is unknown.`, remediation: `git fetch origin ${shellQuote(ctx.targetBranch)}`, verdict: 'blocker'}
+        ? {message: `--push was given but origin/${ctx.targetBranch} is unknown.`, remediation: `git fetch origin ${ctx.shellQuote(ctx.targetBranch)}`, verdict: 'blocker'}
         : {message: 'Target has no remote-tracking branch; nothing to compare.', verdict: 'pass'}
     }
 
@@ -25,7 +23,7 @@ export const targetUpstreamCheck: PreflightCheck = {
     return {
       details: {ahead, behind},
       message: `Target ${ctx.targetBranch} is ${state} origin/${ctx.targetBranch} (${ahead} ahead, ${behind} behind).`,
-      remediation: `git switch ${shellQuote(ctx.targetBranch)} && git pull --${ahead > 0 ? 'rebase' : 'ff-only'} origin ${shellQuote(ctx.targetBranch)}`,
+      remediation: `git switch ${ctx.shellQuote(ctx.targetBranch)} && git pull --${ahead > 0 ? 'rebase' : 'ff-only'} origin ${ctx.shellQuote(ctx.targetBranch)}`,
       verdict: ctx.push ? 'blocker' : 'warning',
     }
   },

@@ -2,8 +2,6 @@ import type {MergePreflightContext, PreflightCheck} from 'spec-kitty/api'
 
 import {existsSync} from 'node:fs'
 
-import {shellQuote} from '../shell-quote.js'
-
 /** Tracked changes (and untracked files, which a lane worktree cleanup would delete). */
 async function changes(ctx: MergePreflightContext, cwd: string, untracked: boolean): Promise<string[]> {
   const status = await ctx.git(['status', '--porcelain', `--untracked-files=${untracked ? 'normal' : 'no'}`], cwd)
@@ -40,7 +38,7 @@ export const cleanWorktreesCheck: PreflightCheck = {
     return {
       details: {dirty: dirty.map(d => ({changes: d.changes.slice(0, 20), path: d.path}))},
       message: `Uncommitted changes in ${dirty.map(d => `${d.path} (${d.changes.length} path(s))`).join(', ')}.`,
-      remediation: `Commit or stash them first, e.g.: ${dirty.map(d => `git -C ${shellQuote(d.path)} stash --include-untracked`).join(' && ')}`,
+      remediation: `Commit or stash them first, e.g.: ${dirty.map(d => `git -C ${ctx.shellQuote(d.path)} stash --include-untracked`).join(' && ')}`,
       verdict: 'blocker',
     }
   },

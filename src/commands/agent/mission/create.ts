@@ -4,11 +4,21 @@ import type {CommandOutcome} from '../../../core/output/render.js'
 
 import {SpecKittyCommand} from '../../../base-command.js'
 import {publishLifecycleEvents} from '../../../contributions.js'
-import {createMission} from '../../../core/mission/mission-create.js'
+import {assertKebabSlug, createMission} from '../../../core/mission/mission-create.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
+import {branchFlag} from '../../../flags.js'
 
 export default class MissionCreate extends SpecKittyCommand {
-  static args = {slug: Args.string({description: 'Kebab-case name, e.g. demo-widgets. The folder becomes <slug>-<mid8>.', required: true})}
+  static args = {
+    slug: Args.string({
+      description: 'Kebab-case name, e.g. demo-widgets. The folder becomes <slug>-<mid8>.',
+      async parse(input) {
+        assertKebabSlug(input)
+        return input
+      },
+      required: true,
+    }),
+  }
   static description = 'Creates kitty-specs/<slug>-<mid8>/ with meta.json (a fresh ULID mission id), a spec.md scaffold and tasks/. Refused outside a git repository, on a detached HEAD or for a slug that is not kebab-case; a refused create writes nothing.'
   static examples = ['<%= config.bin %> agent mission create demo-widgets --json', '<%= config.bin %> agent mission create demo-widgets --friendly-name "Demo widgets" --purpose-tldr "Ship widgets"']
   static flags = {
@@ -16,7 +26,7 @@ export default class MissionCreate extends SpecKittyCommand {
     'mission-type': Flags.string({default: 'software-dev', description: 'Mission type recorded in meta.json.'}),
     'purpose-context': Flags.string({description: 'Longer description of why the mission exists.'}),
     'purpose-tldr': Flags.string({description: 'One-line purpose.'}),
-    'target-branch': Flags.string({description: 'Branch the mission lands on (default: the current branch).'}),
+    'target-branch': branchFlag('--target-branch', 'Branch the mission lands on (default: the current branch).'),
   }
   static summary = 'Create a mission.'
 

@@ -10,6 +10,7 @@ import {ExitCode} from '../../../core/output/exit-codes.js'
 import {autoCommitDefault, readProjectConfig} from '../../../core/project/project-config.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
 import {runMarkStatus} from '../../../core/tasks/mark-status-run.js'
+import {assertSafeTaskIds} from '../../../core/tasks/task-id.js'
 import {autoCommitFlag, missionFlag} from '../../../flags.js'
 
 export default class MarkStatus extends SpecKittyCommand {
@@ -31,6 +32,7 @@ Each id gets its own result: updated, already_satisfied or not_found; one missin
 
   protected async execute(): Promise<CommandOutcome> {
     const {argv, flags} = await this.parseInput(MarkStatus)
+    assertSafeTaskIds(argv as string[])
     const {root} = findProjectRoot(process.cwd())
     const mission = resolveMission(root, flags.mission)
     const status = flags.status as 'done' | 'pending'
