@@ -7,8 +7,8 @@ import {preflightChecks, publishLifecycleEvents} from '../contributions.js'
 import {buildMergeContext, MERGE_STRATEGIES, type MergeStrategy} from '../core/merge/merge-context.js'
 import {abortMerge, executeMerge} from '../core/merge/merge-executor.js'
 import {mergeDocument, mergeHumanLines} from '../core/merge/merge-report.js'
-import {readMergeState} from '../core/merge/merge-state.js'
-import {runPreflight} from '../core/merge/preflight.js'
+import {hasLanded, readMergeState} from '../core/merge/merge-state.js'
+import {landedMergeReport, runPreflight} from '../core/merge/preflight.js'
 import {resolveMission} from '../core/mission/mission-handle.js'
 import {CliError, usageError} from '../core/output/cli-error.js'
 import {ExitCode} from '../core/output/exit-codes.js'
@@ -62,11 +62,12 @@ An interrupted merge continues with --resume or is discarded with --abort (refs 
       return {document: {aborted: true, had_state: aborted.had_state, mission_slug: mission.slug}, exitCode: ExitCode.ok, human: [aborted.had_state ? `Discarded the interrupted merge of ${mission.slug}.` : 'No interrupted merge to discard; cleared any leftovers.']}
     }
 
-    if (flags.resume && !readMergeState(ctx.statePath)) {
+    const interrupted = flags.resume ? readMergeState(ctx.statePath) : undefined
+    if (flags.resume && !interrupted) {
       throw new CliError('nothing_to_resume', 'No interrupted merge to resume.', {remediation: `Start one: spec-kitty merge --mission ${mission.slug}`})
     }
 
-    const report = await runPreflight(await preflightChecks(this.config), ctx)
+    const report = interrupted && hasLanded(interrupted) ? landedMergeReport(ctx.targetBranch) : await runPreflight(await preflightChecks(this.config), ctx)
     if (flags['dry-run'] || !report.ready) {
       return {document: mergeDocument(report, ctx, flags['dry-run']), exitCode: report.ready ? ExitCode.ok : ExitCode.failed, human: mergeHumanLines(report, ctx, flags['dry-run'])}
     }

@@ -16,7 +16,8 @@ interface Manifest {
 const manifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'oclif.manifest.json'), 'utf8')) as Manifest
 
 /**
- * The release path: `npm pack` (its prepack step builds and writes the oclif manifests), then the
+ * The release path: `npm pack` of the built tree (a release runs the prepack step, `npm run build`,
+ * which writes the oclif manifests; here the build has just run, so scripts are skipped), then the
  * tarball installed into an empty directory with an empty npm cache and the registry pointed at a
  * closed loopback port. Whatever the installed CLI needs must be inside the tarball; no dev
  * dependency exists there.
@@ -43,7 +44,7 @@ describe('npm pack → offline install', function () {
 
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'spec-kitty-pack-'))
-    npm(['pack', '--pack-destination', work], REPO_ROOT)
+    npm(['pack', '--ignore-scripts', '--pack-destination', work], REPO_ROOT)
     installed = join(work, 'install')
     mkdirSync(installed)
     const tarball = readdirSync(work).find(name => name.endsWith('.tgz'))

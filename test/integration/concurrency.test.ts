@@ -23,22 +23,38 @@ describe('concurrent agents on one mission', function () {
 
   after(() => sandbox.cleanup())
 
-  it(`loses no event and tears no line: ${WPS.length} processes × ${ROUNDS} rounds, auto-commit on`, async () => {
-    const tasks = WPS.map(wp => `## Work Package ${wp}\n\nNothing to tick.\n`).join('\n')
-    const {dir, slug} = createMission(sandbox, `# Tasks\n\n${tasks}`)
+  it(`loses no event, no tick and tears no line: ${WPS.length} processes × ${ROUNDS} rounds of move-task and mark-status, auto-commit on`, async () => {
+    // WP01–WP04 move lanes; WP05–WP08 get one subtask ticked per round. All eight run at once.
+    const movers = WPS.slice(0, 4)
+    const tickers = WPS.slice(4)
+    const subtask = (ticker: number, round: number) => `T${String(ticker * ROUNDS + round + 1).padStart(3, '0')}`
+    const section = (wp: string, i: number) => (i < 4
+      ? `## Work Package ${wp}\n\nNothing to tick.\n`
+      : `## Work Package ${wp}\n\n${Array.from({length: ROUNDS}, (_, round) => `- [ ] ${subtask(i - 4, round)} step ${round + 1}`).join('\n')}\n`)
+    const {dir, slug} = createMission(sandbox, `# Tasks\n\n${WPS.map((wp, i) => section(wp, i)).join('\n')}`)
     const lanes = ['claimed', 'in_progress', 'blocked']
     const expectedEvents = new Map(WPS.map(wp => [wp, 1]))
     for (let round = 0; round < ROUNDS; round++) {
       // claimed, in_progress, then blocked ↔ in_progress: every round is a legal one-hop move.
       const to = round < 2 ? lanes[round] : (round % 2 === 0 ? 'blocked' : 'in_progress')
+      const runs = [
+        ...movers.map(wp => ({args: ['agent', 'tasks', 'move-task', wp, '--to', to, '--mission', slug, '--agent', `agent-${wp}`, '--json'], wp})),
+        ...tickers.map((wp, i) => ({args: ['agent', 'tasks', 'mark-status', subtask(i, round), '--status', 'done', '--mission', slug, '--json'], wp})),
+      ]
       // eslint-disable-next-line no-await-in-loop -- rounds are sequential on purpose; each round is concurrent
-      const results = await Promise.all(WPS.map(wp => sandbox.cliAsync(['agent', 'tasks', 'move-task', wp, '--to', to, '--mission', slug, '--agent', `agent-${wp}`, '--json'])))
+      const results = await Promise.all(runs.map(run => sandbox.cliAsync(run.args)))
       for (const [i, result] of results.entries()) {
-        expect(result.code, `${WPS[i]} round ${round}: ${result.stdout}${result.stderr}`).to.equal(0)
-        expectedEvents.set(WPS[i], expectedEvents.get(WPS[i])! + 1)
+        expect(result.code, `${runs[i].args.join(' ')} round ${round}: ${result.stdout}${result.stderr}`).to.equal(0)
+        if (i < movers.length) expectedEvents.set(runs[i].wp, expectedEvents.get(runs[i].wp)! + 1)
       }
     }
 
+    const ticked = readFileSync(join(dir, 'tasks.md'), 'utf8')
+    for (let i = 0; i < tickers.length; i++) {
+      for (let round = 0; round < ROUNDS; round++) expect(ticked, subtask(i, round)).to.contain(`- [x] ${subtask(i, round)} `)
+    }
+
+    expect(ticked).not.to.contain('- [ ]')
     const text = readFileSync(join(dir, 'status.events.jsonl'), 'utf8')
     const lines = text.trimEnd().split('\n')
     for (const line of lines) JSON.parse(line) // no torn line
@@ -47,7 +63,7 @@ describe('concurrent agents on one mission', function () {
     const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))
     expect(readFileSync(join(dir, 'status.json'), 'utf8')).to.equal(pythonJsonDocument(buildSnapshot(reduceEvents(records), meta)))
     const finalLane = ROUNDS % 2 === 0 ? 'in_progress' : 'blocked'
-    for (const wp of WPS) expect(reduceEvents(records).workPackages.get(wp)?.lane).to.equal(finalLane)
+    for (const wp of movers) expect(reduceEvents(records).workPackages.get(wp)?.lane).to.equal(finalLane)
     expect(sandbox.git(['status', '--porcelain'])).to.equal('')
   })
 })

@@ -81,6 +81,25 @@ export class Sandbox {
     })
   }
 
+  /**
+   * Start the CLI and SIGKILL it `afterMs` after spawn (a crash at a random point of its work).
+   * `killed` is false when it had already finished by then.
+   */
+  cliKilledAfter(args: readonly string[], afterMs: number): Promise<{code: null | number; killed: boolean}> {
+    return new Promise((done, fail) => {
+      const child = spawn(process.execPath, [this.bin, ...args], {cwd: this.repo, env: this.env, stdio: 'ignore'})
+      let killed = false
+      const timer = setTimeout(() => {
+        killed = child.kill('SIGKILL')
+      }, afterMs)
+      child.once('error', fail)
+      child.once('exit', code => {
+        clearTimeout(timer)
+        done({code, killed})
+      })
+    })
+  }
+
   git(args: readonly string[], cwd = this.repo): string {
     const result = spawnSync('git', args, {cwd, encoding: 'utf8', env: this.env})
     if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`)

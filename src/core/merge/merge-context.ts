@@ -67,6 +67,7 @@ export function buildMergeContext(root: string, mission: Mission, options: Merge
   .map(lane => ({
     branch: laneBranch(manifest!, lane.lane_id), laneId: lane.lane_id, worktree: worktreePath(root, mission.slug, lane.lane_id), wpIds: lane.wp_ids,
   }))
+  const statePath = join(missionRuntimeDir(root, mission), 'state.json')
   return {
     apiVersion: API_VERSION,
     git: readOnlyGit(root),
@@ -80,7 +81,7 @@ export function buildMergeContext(root: string, mission: Mission, options: Merge
     repoRoot: root,
     shellQuote,
     resume: options.resume,
-    statePath: join(missionRuntimeDir(root, mission), 'state.json'),
+    statePath,
     strategy: options.strategy,
     targetBranch,
     wpLanes: Object.fromEntries([...status.workPackages].map(([wp, state]) => [wp, state.lane])),

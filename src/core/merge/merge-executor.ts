@@ -15,12 +15,10 @@ import {acquireLock} from '../io/file-lock.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {missionNumber, readMissionMeta, writeMissionMeta} from '../mission/mission-meta.js'
 import {CliError} from '../output/cli-error.js'
-import {eventLogPath} from '../status/event-log.js'
 import {readMissionStatus, recordEvents} from '../status/mission-status.js'
-import {snapshotPath} from '../status/status-snapshot.js'
 import {missionRuntimeDir} from './merge-context.js'
 import {
-  clearMergeState, type MergeState, readMergeState, writeMergeState,
+  bookkeepingFiles, clearMergeState, hasLanded, type MergeState, readMergeState, writeMergeState,
 } from './merge-state.js'
 
 export interface MergeResult {
@@ -204,7 +202,7 @@ function recordMergeBookkeeping(root: string, mission: Mission, ctx: MergePrefli
     const meta = readMissionMeta(mission.dir) ?? mission.meta
     const number = missionNumber(meta) ?? nextMissionNumber(root)
     writeMissionMeta(mission.dir, {...meta, baseline_merge_commit: state.target_before, mission_number: number})
-    const files = [eventLogPath(mission.dir), snapshotPath(mission.dir), join(mission.dir, 'meta.json')]
+    const files = bookkeepingFiles(mission.dir)
     if (currentBranch(root) === ctx.targetBranch) commitFiles(root, files, `chore(${mission.slug}): record done transitions for merged WPs`)
     else warnings.push(`The done events and meta.json were written in ${root} but not committed: ${ctx.targetBranch} is not checked out there.`)
     return {doneEvents: events, number}
@@ -240,6 +238,14 @@ function cleanUp(root: string, ctx: MergePreflightContext, options: ExecuteOptio
 /** `--abort`: drop the state, the temporary workspace and the lock. Refs are never rewound. */
 export function abortMerge(root: string, mission: Mission, ctx: MergePreflightContext): {had_state: boolean} {
   const hadState = existsSync(ctx.statePath)
+  const state = readMergeState(ctx.statePath)
+  if (state && hasLanded(state)) {
+    // The target already holds the mission; discarding now would strand its uncommitted bookkeeping.
+    throw new CliError('merge_already_landed', `The interrupted merge of ${mission.slug} already moved ${state.target_branch}; only its bookkeeping and cleanup are left.`, {
+      remediation: `Finish it: spec-kitty merge --mission ${mission.slug} --resume`,
+    })
+  }
+
   const workspace = join(missionRuntimeDir(root, mission), 'workspace')
   if (existsSync(workspace)) {
     git(['merge', '--abort'], workspace)

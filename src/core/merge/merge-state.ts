@@ -1,12 +1,14 @@
 import {
   existsSync, mkdirSync, readFileSync, rmSync,
 } from 'node:fs'
-import {dirname} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import type {MergeStrategy} from './merge-context.js'
 
 import {writeFileAtomic} from '../io/atomic-write.js'
 import {CliError} from '../output/cli-error.js'
+import {eventLogPath} from '../status/event-log.js'
+import {snapshotPath} from '../status/status-snapshot.js'
 
 export type MergePhase = 'bookkeeping' | 'cleanup' | 'lanes' | 'target'
 
@@ -24,6 +26,14 @@ export interface MergeState {
   target_branch: string
   updated_at: string
 }
+
+/** The files the bookkeeping phase writes in the primary checkout, then commits. */
+export function bookkeepingFiles(missionDir: string): string[] {
+  return [eventLogPath(missionDir), snapshotPath(missionDir), join(missionDir, 'meta.json')]
+}
+
+/** True once the target has moved: from then on the merge can only be finished, not discarded. */
+export const hasLanded = (state: MergeState): boolean => state.phase === 'bookkeeping' || state.phase === 'cleanup'
 
 export function readMergeState(path: string): MergeState | undefined {
   if (!existsSync(path)) return undefined

@@ -13,6 +13,20 @@ export interface PreflightReport {
 }
 
 /**
+ * The report for resuming a merge that already moved the target: only bookkeeping and cleanup are
+ * left, and the preconditions the checks guard (branches, approvals, conflicts) were consumed by it,
+ * so re-checking them would block the very resume that finishes the job.
+ */
+export function landedMergeReport(targetBranch: string): PreflightReport {
+  const pass: CheckOutcome = {
+    id: 'interrupted_merge', message: `Resuming a merge that already landed on ${targetBranch}: bookkeeping and cleanup only.`, plugin: 'spec-kitty', verdict: 'pass',
+  }
+  return {
+    blockers: [], checks: [pass], ready: true, warnings: [],
+  }
+}
+
+/**
  * Run every check (no short-circuit: all blockers are reported at once), in order. The dry run and
  * the real merge both call this, with the same checks, so they cannot disagree (D5). A check that
  * throws is a blocker: a broken check must not wave a merge through.
