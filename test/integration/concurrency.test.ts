@@ -27,7 +27,7 @@ describe('concurrent agents on one mission', function () {
     // WP01–WP04 move lanes; WP05–WP08 get one subtask ticked per round. All eight run at once.
     const movers = WPS.slice(0, 4)
     const tickers = WPS.slice(4)
-    const subtask = (ticker: number, round: number) => `T${String(ticker * ROUNDS + round + 1).padStart(3, '0')}`
+    const subtask = (ticker: number, round: number) => `T${String((ticker * ROUNDS) + round + 1).padStart(3, '0')}`
     const section = (wp: string, i: number) => (i < 4
       ? `## Work Package ${wp}\n\nNothing to tick.\n`
       : `## Work Package ${wp}\n\n${Array.from({length: ROUNDS}, (_, round) => `- [ ] ${subtask(i - 4, round)} step ${round + 1}`).join('\n')}\n`)

@@ -22,7 +22,7 @@ const MARK_KILLS = 20
 const MERGE_KILLS = 10
 
 /** A kill time spread over a run: start-up, reading, the locked write; a few land after the exit. */
-const randomPoint = (duration: number) => Math.floor(duration * (0.3 + Math.random() * 0.7))
+const randomPoint = (duration: number) => Math.floor(duration * (0.3 + (Math.random() * 0.7)))
 
 /** Every file a mission keeps parses, and the event log has no torn (unterminated) line. */
 function assertMissionIntact(dir: string, label: string): void {
