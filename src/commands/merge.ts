@@ -4,6 +4,7 @@ import type {CommandOutcome} from '../core/output/render.js'
 
 import {SpecKittyCommand} from '../base-command.js'
 import {preflightChecks, publishLifecycleEvents} from '../contributions.js'
+import {assertWorkingRepository} from '../core/git/repository.js'
 import {buildMergeContext, MERGE_STRATEGIES, type MergeStrategy} from '../core/merge/merge-context.js'
 import {abortMerge, executeMerge} from '../core/merge/merge-executor.js'
 import {mergeDocument, mergeHumanLines} from '../core/merge/merge-report.js'
@@ -48,6 +49,8 @@ An interrupted merge continues with --resume or is discarded with --abort (refs 
     const {root, worktree} = findProjectRoot(process.cwd())
     if (worktree) throw new CliError('inside_worktree', `merge runs in the primary checkout, not in the worktree ${worktree}.`, {remediation: `cd ${shellQuote(root)}`})
     const mission = resolveMission(root, flags.mission)
+    // The dry run and the real merge refuse the same unusable repositories, with the same error.
+    assertWorkingRepository(root, {needsCommit: true})
     const configured = readProjectConfig(root).merge?.strategy
     if (!flags.strategy && configured && !(MERGE_STRATEGIES as readonly string[]).includes(configured)) {
       throw usageError('invalid_config', `merge.strategy "${configured}" in .kittify/config.yaml is not one of ${MERGE_STRATEGIES.join(', ')}.`, 'Fix .kittify/config.yaml or pass --strategy.')

@@ -226,6 +226,7 @@ describe('merge: strategies, resume and abort', function () {
     const aborted = sandbox.cli(['merge', '--mission', mission.slug, '--abort', '--json'])
     expect(aborted.code).to.equal(0)
     expect(parseJson(aborted.stdout)).to.include({aborted: true, had_state: true})
+    assertSchema('merge-abort', parseJson(aborted.stdout))
     expect(existsSync(stateDir)).to.equal(false)
     rmSync(join(sandbox.repo, '.kittify', 'runtime'), {force: true, recursive: true})
   })

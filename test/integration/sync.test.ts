@@ -226,12 +226,16 @@ describe('plugin-sync: a final sync that never pollutes a successful command', f
     await move('claimed')
     const status = sandbox.cli(['sync', 'status', '--json'], {env})
     expect(parseJson(status.stdout)).to.include({enabled: true, queue_depth: 1})
+    assertSchema('sync-status', parseJson(status.stdout))
     const now = await sandbox.cliAsync(['sync', 'now', '--json'], {env})
     expect(now.code).to.equal(1)
     expect(parseJson(now.stdout)).to.include({queue_depth: 1})
+    assertSchema('sync-now', parseJson(now.stdout))
+    assertSchema('error', parseJson(now.stdout))
     const auth = sandbox.cli(['auth', 'status', '--json'], {env})
     expect(auth.stdout).not.to.contain('good-token')
     expect(parseJson(auth.stdout)).to.include({logged_in: true})
+    assertSchema('auth-status', parseJson(auth.stdout))
   })
 
   it('refuses a session file readable by others, once, without failing the command', async () => {

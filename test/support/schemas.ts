@@ -1,5 +1,5 @@
 import Ajv2020 from 'ajv/dist/2020.js'
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {REPO_ROOT} from './sandbox.js'
@@ -7,12 +7,20 @@ import {REPO_ROOT} from './sandbox.js'
 const Ajv = Ajv2020.default
 const ajv = new Ajv({allErrors: true, strict: true})
 const compiled = new Map<string, ReturnType<typeof ajv.compile>>()
+const SCHEMAS = join(REPO_ROOT, 'schemas')
+// Every schema is registered under its $id, so that one may $ref another (sync-now → error).
+for (const file of readdirSync(SCHEMAS)) ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')))
+
+/** The names of every schema in schemas/ (`error` for schemas/error.schema.json). */
+export const schemaNames = (): string[] => readdirSync(SCHEMAS).map(file => file.replace(/\.schema\.json$/, ''))
 
 /** Throw with ajv's errors unless `document` matches `schemas/<name>.schema.json`. */
 export function assertSchema(name: string, document: unknown): void {
   let validate = compiled.get(name)
   if (!validate) {
-    validate = ajv.compile(JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', `${name}.schema.json`), 'utf8')))
+    const {$id} = JSON.parse(readFileSync(join(SCHEMAS, `${name}.schema.json`), 'utf8')) as {$id: string}
+    validate = ajv.getSchema($id)
+    if (!validate) throw new Error(`schemas/${name}.schema.json did not compile`)
     compiled.set(name, validate)
   }
 

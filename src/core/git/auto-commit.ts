@@ -19,7 +19,13 @@ export function isProtectedBranch(branch: string, root: string): boolean {
 export function assertAutoCommitAllowed(root: string): void {
   if (/^(?:1|true|yes)$/i.test(process.env[ALLOW_ENV]?.trim() ?? '')) return
   const branch = currentBranch(root)
-  if (branch && isProtectedBranch(branch, root)) {
+  if (!branch) {
+    throw new CliError('detached_head', 'HEAD is detached: an auto-commit would land on no branch and be easy to lose.', {
+      remediation: 'Check out a branch (git switch <branch>), or pass --no-auto-commit and commit yourself.',
+    })
+  }
+
+  if (isProtectedBranch(branch, root)) {
     throw new CliError('protected_branch', `Refusing to auto-commit to protected branch '${branch}'.`, {
       remediation: `Pass --no-auto-commit (and commit yourself), switch to a feature branch, or set ${ALLOW_ENV}=1.`,
     })

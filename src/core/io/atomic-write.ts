@@ -4,6 +4,8 @@ import {
 } from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 
+import {isWriteDenied, writeDenied} from './writable.js'
+
 /**
  * Write a file so that readers see the old bytes or the new bytes, never a mix: write a temp file in
  * the same directory, fsync it, rename it over the target. A crash leaves at most a stray temp file.
@@ -22,7 +24,7 @@ export function writeFileAtomic(path: string, data: string, mode?: number): void
     renameSync(temp, path)
   } catch (error) {
     rmSync(temp, {force: true})
-    throw error
+    throw isWriteDenied(error) ? writeDenied(path, error) : error
   }
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../git/git.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {acquireLock} from '../io/file-lock.js'
+import {assertWritable} from '../io/writable.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {missionNumber, readMissionMeta, writeMissionMeta} from '../mission/mission-meta.js'
 import {CliError} from '../output/cli-error.js'
@@ -178,6 +179,7 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
 /** Approved WPs become done (actor merge), meta gets its number and baseline; committed to the target. */
 function recordMergeBookkeeping(root: string, mission: Mission, ctx: MergePreflightContext, state: MergeState, warnings: string[]): {doneEvents: StatusEvent[]; number: null | number} {
   return withMissionLock(root, mission.slug, () => {
+    assertWritable(bookkeepingFiles(mission.dir))
     const status = readMissionStatus(mission)
     const wpIds = [...new Set(ctx.lanes.flatMap(lane => lane.wpIds))]
     const events: StatusEvent[] = wpIds

@@ -4,8 +4,11 @@ import type {Mission} from './mission-handle.js'
 import {writeFileIfChanged} from '../io/atomic-write.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {pythonJsonDocument} from '../io/python-json.js'
+import {assertWritable} from '../io/writable.js'
 import {CliError} from '../output/cli-error.js'
+import {eventLogPath} from '../status/event-log.js'
 import {readMissionStatus, recordEvents} from '../status/mission-status.js'
+import {snapshotPath} from '../status/status-snapshot.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
 import {
   type ExecutionLane, type LanesManifest, lanesPath, readLanesManifest,
@@ -115,6 +118,10 @@ export function finalizeTasks(root: string, mission: Mission): FinalizeResult {
     const existing = readLanesManifest(mission.dir)
     const missionBranch = existing?.mission_branch ?? `kitty/mission-${mission.slug}`
     const sameLanes = existing && JSON.stringify(existing.lanes.map(l => [l.lane_id, l.wp_ids])) === JSON.stringify(lanes.map(l => [l.lane_id, l.wp_ids]))
+    const status = readMissionStatus(mission)
+    const seeded = wpIds.filter(id => !status.workPackages.has(id))
+    // Everything this run will write must be writable before the first write, or nothing is written.
+    assertWritable([...(sameLanes ? [] : [lanesPath(mission.dir)]), ...(seeded.length > 0 ? [eventLogPath(mission.dir), snapshotPath(mission.dir)] : [])])
     let lanesWritten = false
     if (!sameLanes) {
       const manifest: LanesManifest = {
@@ -132,8 +139,6 @@ export function finalizeTasks(root: string, mission: Mission): FinalizeResult {
       lanesWritten = writeFileIfChanged(lanesPath(mission.dir), pythonJsonDocument(manifest))
     }
 
-    const status = readMissionStatus(mission)
-    const seeded = wpIds.filter(id => !status.workPackages.has(id))
     const events: StatusEvent[] = seeded.map(wpId => ({
       actor: 'finalize-tasks',
       at: pythonIsoTimestamp(),

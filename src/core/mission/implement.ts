@@ -8,6 +8,7 @@ import {excludeFromGit} from '../git/exclude.js'
 import {
   branchExists, dirtyPaths, gitOk, revParse,
 } from '../git/git.js'
+import {assertWorkingRepository} from '../git/repository.js'
 import {worktreePath} from '../merge/merge-context.js'
 import {CliError} from '../output/cli-error.js'
 import {eventLogPath} from '../status/event-log.js'
@@ -35,6 +36,7 @@ const LANDED = new Set(['approved', 'done'])
  * batch. Every refusal happens before anything is created.
  */
 export function implementWorkPackage(root: string, mission: Mission, wpId: string, actor: string, autoCommit: boolean): ImplementResult {
+  assertWorkingRepository(root, {needsCommit: true})
   const manifest = readLanesManifest(mission.dir)
   if (!manifest) throw new CliError('lanes_missing', `${mission.slug} has no lanes.json.`, {remediation: `spec-kitty agent mission finalize-tasks --mission ${mission.slug}`})
   const lane = manifest.lanes.find(l => l.wp_ids.includes(wpId))

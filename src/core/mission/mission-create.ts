@@ -1,7 +1,8 @@
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 
-import {currentBranch, git} from '../git/git.js'
+import {currentBranch} from '../git/git.js'
+import {assertWorkingRepository} from '../git/repository.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {CliError, usageError} from '../output/cli-error.js'
 import {specsDir} from './mission-handle.js'
@@ -50,9 +51,8 @@ export function createMission(root: string, input: CreateMissionInput): CreatedM
     }
   }
 
-  if (git(['rev-parse', '--is-inside-work-tree'], root).code !== 0) {
-    throw new CliError('not_a_git_repository', `${root} is not inside a git repository.`, {remediation: 'Run "git init" (and commit once) first.'})
-  }
+  // A mission may be planned before the first commit; lanes (implement) need one.
+  assertWorkingRepository(root, {needsCommit: false})
 
   const branch = currentBranch(root)
   if (!branch) {

@@ -3,6 +3,7 @@ import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {basename, join} from 'node:path'
 import {parse, stringify} from 'yaml'
 
+import {assertNotBare} from '../git/repository.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
 import {CliError} from '../output/cli-error.js'
 
@@ -50,6 +51,7 @@ export interface InitResult {
 
 /** Create `.kittify/config.yaml` with a project identity; a second run changes nothing. */
 export function initProject(root: string, agents: string[]): InitResult {
+  assertNotBare(root)
   const path = configPath(root)
   if (existsSync(path)) {
     const config = readProjectConfig(root)

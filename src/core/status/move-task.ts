@@ -12,6 +12,7 @@ import {assertAutoCommitAllowed, commitFiles, specLabel} from '../git/auto-commi
 import {git} from '../git/git.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
 import {pythonIsoTimestamp} from '../io/clock.js'
+import {assertWritable} from '../io/writable.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {CliError} from '../output/cli-error.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
@@ -137,6 +138,7 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
     }
 
     const touched = [eventLogPath(mission.dir), snapshotPath(mission.dir)]
+    assertWritable([...touched, ...(review ? [review.path] : []), ...(wpFile ? [wpFile.path] : [])])
     if (review) {
       mkdirSync(join(review.path, '..'), {recursive: true})
       writeFileAtomic(review.path, review.text)

@@ -4,6 +4,7 @@ import type {TaskReferenceRegistry} from './task-reference-registry.js'
 
 import {assertAutoCommitAllowed, commitFiles, specLabel} from '../git/auto-commit.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
+import {assertWritable} from '../io/writable.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {CliError} from '../output/cli-error.js'
 import {laneOf, readMissionStatus} from '../status/mission-status.js'
@@ -48,7 +49,11 @@ export function runMarkStatus(request: MarkStatusRequest): MarkStatusRun {
       status: request.status,
     })
     const written = plan.doc.text() !== tasks.doc.text()
-    if (written) writeFileAtomic(tasks.path, plan.doc.text())
+    if (written) {
+      assertWritable([tasks.path])
+      writeFileAtomic(tasks.path, plan.doc.text())
+    }
+
     const count = plan.summary.updated
     const subject = count === 1 ? `Mark ${plan.results.find(r => r.outcome === 'updated')!.id} as ${request.status}` : `Mark ${count} subtasks as ${request.status}`
     const commit = written && request.autoCommit ? commitFiles(root, [tasks.path], `chore: ${subject} on spec ${specLabel(mission.slug)}`) : undefined

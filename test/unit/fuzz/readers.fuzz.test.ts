@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import fc from 'fast-check'
 import {
-  mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+  mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
 } from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -16,6 +16,7 @@ import {LANES} from '../../../src/core/status/lanes.js'
 import {planMarkStatus} from '../../../src/core/tasks/mark-status.js'
 import {loadMissionTasks} from '../../../src/core/tasks/tasks-file.js'
 import {readWorkPackageFiles} from '../../../src/core/tasks/work-package-files.js'
+import {fileTreeFingerprint} from '../../support/fingerprint.js'
 import {builtInRegistry} from '../../support/registry.js'
 import {CORPUS, corpusMissions} from '../../support/sandbox.js'
 
@@ -78,17 +79,6 @@ function damagedJson(samples: string[]): fc.Arbitrary<string> {
   })
 }
 
-/** Names, sizes and mtimes of every file under `dir`: equal before and after means nothing was written. */
-function fingerprint(dir: string): string {
-  const walk = (d: string): string[] => readdirSync(d, {withFileTypes: true}).flatMap(entry => {
-    const path = join(d, entry.name)
-    if (entry.isDirectory()) return walk(path)
-    const {mtimeMs, size} = statSync(path)
-    return [`${path} ${size} ${mtimeMs}`]
-  })
-  return walk(dir).sort().join('\n')
-}
-
 /**
  * Write `text` to `file` in a fresh mission folder and read it with `reader`: the reader returns, or
  * throws a CliError with one of `codes`; it never throws anything else and never writes.
@@ -99,7 +89,7 @@ function readOrRefuse<T>(label: string, file: string, text: string, reader: (dir
   try {
     mkdirSync(join(dir, 'tasks'))
     writeFileSync(join(dir, file), text)
-    const before = fingerprint(dir)
+    const before = fileTreeFingerprint(dir)
     let result: T | undefined
     try {
       result = reader(dir)
@@ -110,7 +100,7 @@ function readOrRefuse<T>(label: string, file: string, text: string, reader: (dir
       expect(error.remediation.length, `${label}: no remediation`).to.be.greaterThan(0)
     }
 
-    expect(fingerprint(dir), `${label} wrote something`).to.equal(before)
+    expect(fileTreeFingerprint(dir), `${label} wrote something`).to.equal(before)
     return result
   } finally {
     rmSync(dir, {force: true, recursive: true})
