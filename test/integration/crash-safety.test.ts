@@ -63,7 +63,7 @@ describe('crash safety: SIGKILL at random points', function () {
       for (let kill = 0; kill < WRITER_KILLS; kill++) {
         // eslint-disable-next-line no-await-in-loop -- one writer at a time, killed at a random moment
         await new Promise<void>((done, fail) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/snapshot-writer.ts'), dir], {cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit']})
+          const child = spawn(process.execPath, [join(REPO_ROOT, 'test/support/snapshot-writer.js'), dir], {cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit']})
           child.stdout.once('data', () => setTimeout(() => child.kill('SIGKILL'), 5 + Math.floor(Math.random() * 60)))
           child.once('exit', () => done())
           child.once('error', fail)
