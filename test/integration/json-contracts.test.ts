@@ -5,6 +5,14 @@ import {type CliResult, parseJson, Sandbox} from '../support/sandbox.js'
 import {assertSchema} from '../support/schemas.js'
 import {SyncTestServer} from '../support/sync-server.js'
 
+/** The only document on stdout, with the expected exit code, matching `schemas/<schema>.schema.json`. */
+function json(result: CliResult, schema: string, exit = 0): Record<string, unknown> {
+  expect(result.code, `${result.stdout}${result.stderr}`).to.equal(exit)
+  const document = parseJson(result.stdout)
+  assertSchema(schema, document)
+  return document
+}
+
 /**
  * The outcomes whose shapes no other test pins down: implement, merge --abort, and plugin-sync's
  * auth and sync commands. Each document is the only thing on stdout and matches its schema.
@@ -13,13 +21,6 @@ describe('JSON contracts of implement, merge --abort, auth and sync', function (
   this.timeout(120_000)
   let sandbox: Sandbox
   let server: SyncTestServer
-
-  const json = (result: CliResult, schema: string, exit = 0): Record<string, unknown> => {
-    expect(result.code, `${result.stdout}${result.stderr}`).to.equal(exit)
-    const document = parseJson(result.stdout)
-    assertSchema(schema, document)
-    return document
-  }
 
   before(async () => {
     sandbox = new Sandbox()
