@@ -2,6 +2,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {CliError} from './core/output/cli-error.js'
 import {ExitCode} from './core/output/exit-codes.js'
+import {parseErrorMessage} from './core/output/parse-error.js'
 import {
   type CommandOutcome, printFailure, printHuman, printJson,
 } from './core/output/render.js'
@@ -33,7 +34,7 @@ export abstract class SpecKittyCommand extends Command {
         throw error
       }
 
-      const message = (error as Error).message.split('\n')[0]
+      const message = parseErrorMessage(error)
       throw new CliError('usage_error', message, {exitCode: ExitCode.usage, remediation: `See: spec-kitty ${this.id?.replaceAll(':', ' ')} --help`})
     }
   }

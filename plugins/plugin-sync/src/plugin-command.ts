@@ -33,7 +33,7 @@ export abstract class PluginCommand extends Command {
     try {
       return await this.parse(options, this.argv)
     } catch (error) {
-      throw new CommandError('usage_error', (error as Error).message.split('\n')[0], `See: spec-kitty ${this.id?.replaceAll(':', ' ')} --help`, 2)
+      throw new CommandError('usage_error', parseReasons(error), `See: spec-kitty ${this.id?.replaceAll(':', ' ')} --help`, 2)
     }
   }
 
@@ -52,4 +52,13 @@ export abstract class PluginCommand extends Command {
     else if (outcome.human.length > 0) process.stdout.write(outcome.human.join('\n') + '\n')
     process.exitCode = outcome.exitCode
   }
+}
+
+/** oclif's multi-line parse error, reduced to its reasons (the core does the same in parse-error.ts). */
+function parseReasons(error: unknown): string {
+  const lines = String((error as Error)?.message ?? error).split('\n').map(line => line.trim())
+  const reasons = lines.filter(line => line !== '' && !/^The following errors? occurred:?$/.test(line) && !line.startsWith('See more help'))
+  let message = ''
+  for (const line of reasons) message = message === '' ? line : `${message}${message.endsWith(':') ? ' ' : '; '}${line}`
+  return message.replaceAll(/\s{2,}/g, ' ') || 'Invalid command line.'
 }

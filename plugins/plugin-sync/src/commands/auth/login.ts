@@ -5,14 +5,20 @@ import {writeSession} from '../../session.js'
 import {socketUrl} from '../../transport.js'
 
 export default class AuthLogin extends PluginCommand {
-  static description = 'Stores the session (mode 0600) in the user config directory without contacting the server. Tokens never appear in any output. Sync itself stays off unless SPEC_KITTY_ENABLE_SAAS_SYNC=1.'
-  static examples = ['<%= config.bin %> auth login --server https://sync.example.com --token "$TOKEN" --refresh-token "$REFRESH" --expires-in 3600']
+  static description = `Stores the session (mode 0600) in the user config directory without contacting the server. Tokens never appear in any output. Sync itself stays off unless SPEC_KITTY_ENABLE_SAAS_SYNC=1.
+
+Prefer --token-stdin: a token given with --token is on the command line, where the shell history, ps and DEBUG=* logs can see it.`
+  static examples = [
+    'printf %s "$TOKEN" | <%= config.bin %> auth login --server https://sync.example.com --token-stdin',
+    '<%= config.bin %> auth login --server https://sync.example.com --token "$TOKEN" --refresh-token "$REFRESH" --expires-in 3600',
+  ]
   static flags = {
     account: Flags.string({default: 'default', description: 'Account name the queue is scoped to.'}),
     'expires-in': Flags.integer({description: 'Seconds until the access token expires.', min: 1}),
     'refresh-token': Flags.string({description: 'Refresh token used when the access token expires.'}),
     server: Flags.string({description: 'Sync server URL (https://, or http:// on loopback only).', required: true}),
-    token: Flags.string({description: 'Access token.', required: true}),
+    token: Flags.string({description: 'Access token (visible to ps and the shell history; see --token-stdin).', exactlyOne: ['token', 'token-stdin']}),
+    'token-stdin': Flags.boolean({description: 'Read the access token from standard input (first line).', exactlyOne: ['token', 'token-stdin']}),
   }
   static summary = 'Log in to a sync server.'
 
@@ -24,9 +30,11 @@ export default class AuthLogin extends PluginCommand {
       throw new CommandError('insecure_server_url', (error as Error).message, 'Use an https:// URL (http:// is accepted for 127.0.0.1 and localhost only).', 2)
     }
 
+    const token = flags['token-stdin'] ? await readFirstLine(process.stdin) : flags.token!
+    if (!token) throw new CommandError('usage_error', 'No access token on standard input.', 'printf %s "$TOKEN" | spec-kitty auth login --server <url> --token-stdin', 2)
     const expiresAt = flags['expires-in'] ? new Date(Date.now() + (flags['expires-in'] * 1000)).toISOString() : null
     writeSession({
-      access_token: flags.token, account: flags.account, expires_at: expiresAt, refresh_token: flags['refresh-token'] ?? null, server: new URL(flags.server).origin,
+      access_token: token, account: flags.account, expires_at: expiresAt, refresh_token: flags['refresh-token'] ?? null, server: new URL(flags.server).origin,
     })
     return {
       document: {
@@ -34,4 +42,15 @@ export default class AuthLogin extends PluginCommand {
       }, exitCode: 0, human: [`Logged in to ${new URL(flags.server).origin} as ${flags.account}.`],
     }
   }
+}
+
+/** The first line of a stream, trimmed (a token piped in, with or without a newline). */
+async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = ''
+  for await (const chunk of stream) {
+    text += String(chunk)
+    if (text.includes('\n')) break
+  }
+
+  return text.split('\n')[0].trim()
 }
