@@ -16,11 +16,9 @@ interface Manifest {
 const manifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'oclif.manifest.json'), 'utf8')) as Manifest
 
 /**
- * The release path: `npm pack` of the built tree (a release runs the prepack step, `npm run build`,
- * which writes the oclif manifests; here the build has just run, so scripts are skipped), then the
- * tarball installed into an empty directory with an empty npm cache and the registry pointed at a
- * closed loopback port. Whatever the installed CLI needs must be inside the tarball; no dev
- * dependency exists there.
+ * The release path: `npm run pack` (scripts/pack.js) of the built tree, then the tarball installed
+ * into an empty directory with an empty npm cache and the registry pointed at a closed loopback
+ * port. Whatever the installed CLI needs must be inside the tarball; no dev dependency exists there.
  */
 describe('npm pack → offline install', function () {
   this.timeout(300_000)
@@ -28,8 +26,8 @@ describe('npm pack → offline install', function () {
   let installed: string
   let bin: string
 
-  const npm = (args: string[], cwd: string) => {
-    const result = spawnSync('npm', args, {
+  const run = (command: string, args: string[], cwd: string) => {
+    const result = spawnSync(command, args, {
       cwd,
       encoding: 'utf8',
       env: {
@@ -38,18 +36,18 @@ describe('npm pack → offline install', function () {
       },
       timeout: 240_000,
     })
-    expect(result.status, `npm ${args.join(' ')}\n${result.stdout}${result.stderr}`).to.equal(0)
+    expect(result.status, `${command} ${args.join(' ')}\n${result.stdout}${result.stderr}`).to.equal(0)
     return result.stdout
   }
 
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'spec-kitty-pack-'))
-    npm(['pack', '--ignore-scripts', '--pack-destination', work], REPO_ROOT)
+    run(process.execPath, [join(REPO_ROOT, 'scripts', 'pack.js'), '--pack-destination', work], REPO_ROOT)
     installed = join(work, 'install')
     mkdirSync(installed)
     const tarball = readdirSync(work).find(name => name.endsWith('.tgz'))
     if (!tarball) throw new Error(`npm pack left no tarball in ${work}`)
-    npm(['install', '--offline', join(work, tarball)], installed)
+    run('npm', ['install', '--offline', join(work, tarball)], installed)
     bin = join(installed, 'node_modules', 'spec-kitty', 'bin', 'run.js')
   })
 
