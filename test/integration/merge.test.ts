@@ -201,6 +201,29 @@ describe('merge: strategies, resume and abort', function () {
     })
   }
 
+  it('resumes a merge killed in the middle of its squash, discarding the half-done workspace', () => {
+    // The state a SIGKILL during `git merge --squash` leaves: lanes merged, phase target, and the
+    // temporary workspace holding the squash's uncommitted changes (found by the crash-safety loop).
+    const mission = readyMission(sandbox)
+    const meta = JSON.parse(readFileSync(join(sandbox.repo, 'kitty-specs', mission.slug, 'meta.json'), 'utf8'))
+    const runtime = `.kittify/runtime/merge/${meta.mission_id}`
+    const workspace = join(sandbox.repo, runtime, 'workspace')
+    sandbox.write('.git/info/exclude', '/.kittify/runtime/\n')
+    sandbox.git(['worktree', 'add', '--quiet', '--detach', workspace, mission.missionBranch])
+    for (const lane of [mission.lanes.a, mission.lanes.b]) sandbox.git(['merge', '--no-ff', '--quiet', '-m', `merge ${lane}`, lane], workspace)
+    sandbox.git(['update-ref', `refs/heads/${mission.missionBranch}`, sandbox.git(['rev-parse', 'HEAD'], workspace)])
+    sandbox.git(['checkout', '--quiet', '--detach', 'feature/widgets'], workspace)
+    sandbox.git(['merge', '--squash', '--quiet', mission.missionBranch], workspace)
+    sandbox.write(`${runtime}/state.json`, JSON.stringify({
+      completed_lanes: ['lane-a', 'lane-b'], mission_branch: mission.missionBranch, mission_slug: mission.slug, phase: 'target', push: false, started_at: 'x', strategy: 'squash', target_after: null, target_before: null, target_branch: 'feature/widgets', updated_at: 'x',
+    }))
+    const resumed = sandbox.cli(['merge', '--mission', mission.slug, '--resume', '--json'])
+    expect(resumed.code, resumed.stdout).to.equal(0)
+    expect(sandbox.git(['show', 'feature/widgets:src/a.txt'])).to.equal('A')
+    expect(sandbox.git(['show', 'feature/widgets:src/b.txt'])).to.equal('B')
+    expect(sandbox.git(['status', '--porcelain'])).to.equal('')
+  })
+
   it('an interrupted merge blocks a new one, resumes to completion, and --abort clears it', () => {
     const mission = readyMission(sandbox)
     const meta = JSON.parse(readFileSync(join(sandbox.repo, 'kitty-specs', mission.slug, 'meta.json'), 'utf8'))

@@ -49,6 +49,17 @@ function checkoutOf(root: string, branch: string): string | undefined {
   return undefined
 }
 
+/**
+ * A workspace left by an interrupted run may hold a half-done merge, rebase or squash. It is our
+ * private worktree and every step restarts from a ref, so its leftovers are discarded.
+ */
+function cleanWorkspace(workspace: string): void {
+  git(['merge', '--abort'], workspace)
+  git(['rebase', '--abort'], workspace)
+  gitOk(['reset', '--hard', '--quiet'], workspace, 'merge_workspace_failed')
+  gitOk(['clean', '-fdq'], workspace, 'merge_workspace_failed')
+}
+
 function inWorkspace(workspace: string, args: string[], code = 'merge_failed'): string {
   return gitOk(args, workspace, code)
 }
@@ -93,7 +104,10 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
     const lanesMerged: string[] = []
     writeMergeState(ctx.statePath, state)
 
-    if ((state.phase === 'lanes' || state.phase === 'target') && !existsSync(workspace)) gitOk(['worktree', 'add', '--quiet', '--detach', workspace, ctx.missionBranch], root, 'merge_workspace_failed')
+    if (state.phase === 'lanes' || state.phase === 'target') {
+      if (existsSync(workspace)) cleanWorkspace(workspace)
+      else gitOk(['worktree', 'add', '--quiet', '--detach', workspace, ctx.missionBranch], root, 'merge_workspace_failed')
+    }
 
     if (state.phase === 'lanes') {
       inWorkspace(workspace, ['checkout', '--quiet', '--detach', ctx.missionBranch])
