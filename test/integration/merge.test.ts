@@ -224,6 +224,21 @@ describe('merge: strategies, resume and abort', function () {
     expect(sandbox.git(['status', '--porcelain'])).to.equal('')
   })
 
+  it('resumes a merge killed while its workspace was being created', () => {
+    const mission = readyMission(sandbox)
+    const meta = JSON.parse(readFileSync(join(sandbox.repo, 'kitty-specs', mission.slug, 'meta.json'), 'utf8'))
+    const runtime = `.kittify/runtime/merge/${meta.mission_id}`
+    sandbox.write('.git/info/exclude', '/.kittify/runtime/\n')
+    // A half-made folder where the worktree should be: not a checkout of its own.
+    sandbox.write(`${runtime}/workspace/src/a.txt`, 'half\n')
+    sandbox.write(`${runtime}/state.json`, JSON.stringify({
+      completed_lanes: [], mission_branch: mission.missionBranch, mission_slug: mission.slug, phase: 'lanes', push: false, started_at: 'x', strategy: 'squash', target_after: null, target_before: null, target_branch: 'feature/widgets', updated_at: 'x',
+    }))
+    const resumed = sandbox.cli(['merge', '--mission', mission.slug, '--resume', '--json'])
+    expect(resumed.code, resumed.stdout).to.equal(0)
+    expect(sandbox.git(['show', 'feature/widgets:src/a.txt'])).to.equal('A')
+  })
+
   it('an interrupted merge blocks a new one, resumes to completion, and --abort clears it', () => {
     const mission = readyMission(sandbox)
     const meta = JSON.parse(readFileSync(join(sandbox.repo, 'kitty-specs', mission.slug, 'meta.json'), 'utf8'))

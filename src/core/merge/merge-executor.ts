@@ -1,4 +1,6 @@
-import {existsSync, readdirSync} from 'node:fs'
+import {
+  existsSync, readdirSync, realpathSync, rmSync,
+} from 'node:fs'
 import {join} from 'node:path'
 
 import type {MergePreflightContext} from '../../api/index.js'
@@ -50,14 +52,23 @@ function checkoutOf(root: string, branch: string): string | undefined {
 }
 
 /**
- * A workspace left by an interrupted run may hold a half-done merge, rebase or squash. It is our
- * private worktree and every step restarts from a ref, so its leftovers are discarded.
+ * The merge's private worktree. One left by an interrupted run may hold a half-done merge, rebase or
+ * squash, or be half created; every step restarts from a ref, so leftovers are discarded.
  */
-function cleanWorkspace(workspace: string): void {
-  git(['merge', '--abort'], workspace)
-  git(['rebase', '--abort'], workspace)
-  gitOk(['reset', '--hard', '--quiet'], workspace, 'merge_workspace_failed')
-  gitOk(['clean', '-fdq'], workspace, 'merge_workspace_failed')
+function prepareWorkspace(root: string, workspace: string, missionBranch: string): void {
+  const top = existsSync(workspace) ? git(['rev-parse', '--show-toplevel'], workspace) : undefined
+  if (top?.code === 0 && realpathSync(top.stdout.trim()) === realpathSync(workspace)) {
+    git(['merge', '--abort'], workspace)
+    git(['rebase', '--abort'], workspace)
+    gitOk(['reset', '--hard', '--quiet'], workspace, 'merge_workspace_failed')
+    gitOk(['clean', '-fdq'], workspace, 'merge_workspace_failed')
+    return
+  }
+
+  // Missing, or killed while `git worktree add` was creating it: start it again.
+  rmSync(workspace, {force: true, recursive: true})
+  git(['worktree', 'prune'], root)
+  gitOk(['worktree', 'add', '--quiet', '--detach', workspace, missionBranch], root, 'merge_workspace_failed')
 }
 
 function inWorkspace(workspace: string, args: string[], code = 'merge_failed'): string {
@@ -104,10 +115,7 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
     const lanesMerged: string[] = []
     writeMergeState(ctx.statePath, state)
 
-    if (state.phase === 'lanes' || state.phase === 'target') {
-      if (existsSync(workspace)) cleanWorkspace(workspace)
-      else gitOk(['worktree', 'add', '--quiet', '--detach', workspace, ctx.missionBranch], root, 'merge_workspace_failed')
-    }
+    if (state.phase === 'lanes' || state.phase === 'target') prepareWorkspace(root, workspace, ctx.missionBranch)
 
     if (state.phase === 'lanes') {
       inWorkspace(workspace, ['checkout', '--quiet', '--detach', ctx.missionBranch])
