@@ -110,6 +110,7 @@ describe('crash safety: SIGKILL at random points', function () {
         // eslint-disable-next-line no-await-in-loop -- the rerun after the crash
         await timeRun(sandbox, move(next))
         assertSnapshotMatchesLog(dir, `after the rerun following kill ${kill}`)
+        expect(readdirSync(dir).filter(name => name.endsWith('.tmp')), `stray temp files after the rerun following kill ${kill}`).to.deep.equal([])
       }
     })
 
@@ -129,6 +130,7 @@ describe('crash safety: SIGKILL at random points', function () {
         // eslint-disable-next-line no-await-in-loop -- the rerun after the crash
         await timeRun(sandbox, mark(id))
         expect(readFileSync(join(dir, 'tasks.md'), 'utf8')).to.equal(after)
+        expect(readdirSync(dir).filter(name => name.endsWith('.tmp')), `stray temp files after the rerun following kill ${kill}`).to.deep.equal([])
       }
     })
 

@@ -5,6 +5,7 @@ import {
 import {dirname} from 'node:path'
 
 import {CliError} from '../output/cli-error.js'
+import {isAlive} from './process-alive.js'
 
 export interface LockOptions {
   /** How long to wait for another holder before giving up. */
@@ -43,15 +44,6 @@ function holderPid(path: string): number | undefined {
     return Number.parseInt(readFileSync(path, 'utf8'), 10)
   } catch {
     return undefined // released meanwhile
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

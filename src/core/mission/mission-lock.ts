@@ -2,7 +2,9 @@ import {statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {commonGitDir} from '../git/git.js'
+import {sweepStrayTemps} from '../io/atomic-write.js'
 import {withLock} from '../io/file-lock.js'
+import {specsDir} from './mission-handle.js'
 
 /**
  * The per-mission lock, under the git common dir so that the primary checkout and every lane
@@ -20,6 +22,11 @@ export function missionLockPath(root: string, missionSlug: string): string {
   return join(common, 'spec-kitty-locks', `${missionSlug}.status.lock`)
 }
 
+/** Run `fn` holding the mission's lock, after sweeping temp files that killed writers left in it. */
 export function withMissionLock<T>(root: string, missionSlug: string, fn: () => T): T {
-  return withLock(missionLockPath(root, missionSlug), {what: `mission ${missionSlug}`}, fn)
+  return withLock(missionLockPath(root, missionSlug), {what: `mission ${missionSlug}`}, () => {
+    const dir = join(specsDir(root), missionSlug)
+    for (const folder of [dir, join(dir, 'tasks')]) sweepStrayTemps(folder)
+    return fn()
+  })
 }
