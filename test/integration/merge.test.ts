@@ -78,6 +78,20 @@ function divergeFromOrigin(sandbox: Sandbox): void {
   sandbox.git(['fetch', '-q', 'origin'])
 }
 
+/**
+ * The state file an interrupted squash merge of `mission` leaves, as the executor writes it; returns
+ * the merge runtime folder (relative to the repository) that holds it and the workspace.
+ */
+function interruptedMerge(sandbox: Sandbox, mission: ReadyMission, progress: {completed_lanes: string[]; phase: 'lanes' | 'target'}): string {
+  const meta = JSON.parse(readFileSync(join(sandbox.repo, 'kitty-specs', mission.slug, 'meta.json'), 'utf8'))
+  const runtime = `.kittify/runtime/merge/${meta.mission_id}`
+  sandbox.write('.git/info/exclude', '/.kittify/runtime/\n')
+  sandbox.write(`${runtime}/state.json`, JSON.stringify({
+    ...progress, mission_branch: mission.missionBranch, mission_slug: mission.slug, push: false, started_at: 'x', strategy: 'squash', target_after: null, target_before: null, target_branch: 'feature/widgets', updated_at: 'x',
+  }))
+  return runtime
+}
+
 describe('merge: the dry run and the real merge agree', function () {
   this.timeout(180_000)
   let sandbox: Sandbox
@@ -205,18 +219,13 @@ describe('merge: strategies, resume and abort', function () {
     // The state a SIGKILL during `git merge --squash` leaves: lanes merged, phase target, and the
     // temporary workspace holding the squash's uncommitted changes (found by the crash-safety loop).
     const mission = readyMission(sandbox)
-    const meta = JSON.parse(readFileSync(join(sandbox.repo, 'kitty-specs', mission.slug, 'meta.json'), 'utf8'))
-    const runtime = `.kittify/runtime/merge/${meta.mission_id}`
+    const runtime = interruptedMerge(sandbox, mission, {completed_lanes: ['lane-a', 'lane-b'], phase: 'target'})
     const workspace = join(sandbox.repo, runtime, 'workspace')
-    sandbox.write('.git/info/exclude', '/.kittify/runtime/\n')
     sandbox.git(['worktree', 'add', '--quiet', '--detach', workspace, mission.missionBranch])
     for (const lane of [mission.lanes.a, mission.lanes.b]) sandbox.git(['merge', '--no-ff', '--quiet', '-m', `merge ${lane}`, lane], workspace)
     sandbox.git(['update-ref', `refs/heads/${mission.missionBranch}`, sandbox.git(['rev-parse', 'HEAD'], workspace)])
     sandbox.git(['checkout', '--quiet', '--detach', 'feature/widgets'], workspace)
     sandbox.git(['merge', '--squash', '--quiet', mission.missionBranch], workspace)
-    sandbox.write(`${runtime}/state.json`, JSON.stringify({
-      completed_lanes: ['lane-a', 'lane-b'], mission_branch: mission.missionBranch, mission_slug: mission.slug, phase: 'target', push: false, started_at: 'x', strategy: 'squash', target_after: null, target_before: null, target_branch: 'feature/widgets', updated_at: 'x',
-    }))
     const resumed = sandbox.cli(['merge', '--mission', mission.slug, '--resume', '--json'])
     expect(resumed.code, resumed.stdout).to.equal(0)
     expect(sandbox.git(['show', 'feature/widgets:src/a.txt'])).to.equal('A')
@@ -226,14 +235,9 @@ describe('merge: strategies, resume and abort', function () {
 
   it('resumes a merge killed while its workspace was being created', () => {
     const mission = readyMission(sandbox)
-    const meta = JSON.parse(readFileSync(join(sandbox.repo, 'kitty-specs', mission.slug, 'meta.json'), 'utf8'))
-    const runtime = `.kittify/runtime/merge/${meta.mission_id}`
-    sandbox.write('.git/info/exclude', '/.kittify/runtime/\n')
+    const runtime = interruptedMerge(sandbox, mission, {completed_lanes: [], phase: 'lanes'})
     // A half-made folder where the worktree should be: not a checkout of its own.
     sandbox.write(`${runtime}/workspace/src/a.txt`, 'half\n')
-    sandbox.write(`${runtime}/state.json`, JSON.stringify({
-      completed_lanes: [], mission_branch: mission.missionBranch, mission_slug: mission.slug, phase: 'lanes', push: false, started_at: 'x', strategy: 'squash', target_after: null, target_before: null, target_branch: 'feature/widgets', updated_at: 'x',
-    }))
     const resumed = sandbox.cli(['merge', '--mission', mission.slug, '--resume', '--json'])
     expect(resumed.code, resumed.stdout).to.equal(0)
     expect(sandbox.git(['show', 'feature/widgets:src/a.txt'])).to.equal('A')
@@ -241,13 +245,9 @@ describe('merge: strategies, resume and abort', function () {
 
   it('an interrupted merge blocks a new one, resumes to completion, and --abort clears it', () => {
     const mission = readyMission(sandbox)
-    const meta = JSON.parse(readFileSync(join(sandbox.repo, 'kitty-specs', mission.slug, 'meta.json'), 'utf8'))
-    const stateDir = join(sandbox.repo, '.kittify', 'runtime', 'merge', meta.mission_id)
-    const state = {
-      completed_lanes: ['lane-a'], mission_branch: mission.missionBranch, mission_slug: mission.slug, phase: 'lanes', push: false, started_at: 'x', strategy: 'squash', target_after: null, target_before: null, target_branch: 'feature/widgets', updated_at: 'x',
-    }
-    sandbox.write(`.kittify/runtime/merge/${meta.mission_id}/state.json`, JSON.stringify(state))
-    sandbox.write('.git/info/exclude', '/.kittify/runtime/\n')
+    const runtime = interruptedMerge(sandbox, mission, {completed_lanes: ['lane-a'], phase: 'lanes'})
+    const stateDir = join(sandbox.repo, runtime)
+    const state = readFileSync(join(stateDir, 'state.json'), 'utf8')
     const blocked = mergeDoc(sandbox.cli(['merge', '--mission', mission.slug, '--json']))
     expect(blocked.blocker).to.equal('merge_in_progress')
     expect(blocked.remediation).to.contain('--resume')
@@ -260,7 +260,7 @@ describe('merge: strategies, resume and abort', function () {
     const nothing = sandbox.cli(['merge', '--mission', mission.slug, '--resume', '--json'])
     expect(nothing.code).to.equal(1)
     expect(parseJson(nothing.stdout).error).to.include({code: 'nothing_to_resume'})
-    sandbox.write(`.kittify/runtime/merge/${meta.mission_id}/state.json`, JSON.stringify(state))
+    sandbox.write(`${runtime}/state.json`, state)
     const aborted = sandbox.cli(['merge', '--mission', mission.slug, '--abort', '--json'])
     expect(aborted.code).to.equal(0)
     expect(parseJson(aborted.stdout)).to.include({aborted: true, had_state: true})

@@ -8,18 +8,16 @@ function bare(root: string): CliError {
   })
 }
 
-/** True when `cwd` is inside a bare repository; false outside git or when git is missing (init works without git). */
-export function isBareRepository(cwd: string): boolean {
-  try {
-    const result = git(['rev-parse', '--is-bare-repository'], cwd)
-    return result.code === 0 && result.stdout.trim() === 'true'
-  } catch {
-    return false
-  }
-}
-
+/** Refuse a bare repository; outside git, or with git missing, there is nothing to refuse (init works without git). */
 export function assertNotBare(cwd: string): void {
-  if (isBareRepository(cwd)) throw bare(cwd)
+  let result
+  try {
+    result = git(['rev-parse', '--is-bare-repository'], cwd)
+  } catch {
+    return
+  }
+
+  if (result.code === 0 && result.stdout.trim() === 'true') throw bare(cwd)
 }
 
 /**
@@ -36,7 +34,8 @@ export function assertWorkingRepository(root: string, options: {needsCommit: boo
   if (isBare === 'true') throw bare(root)
   if (inWorkTree !== 'true') throw new CliError('not_a_git_repository', `${root} is inside a .git folder, not a working tree.`, {remediation: 'cd to the checkout that holds the .git folder and run the command there.'})
   if (options.needsCommit && git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], root).code !== 0) {
-    throw new CliError('no_commits', `The repository has no commits yet${currentBranch(root) ? ` (${currentBranch(root)} is unborn)` : ''}, so there is nothing to branch work-package lanes from.`, {
+    const unborn = currentBranch(root)
+    throw new CliError('no_commits', `The repository has no commits yet${unborn ? ` (${unborn} is unborn)` : ''}, so there is nothing to branch work-package lanes from.`, {
       remediation: `Make the first commit: git -C ${shellQuote(root)} add -A && git -C ${shellQuote(root)} commit -m "Initial commit"`,
     })
   }

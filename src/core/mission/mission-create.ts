@@ -26,11 +26,14 @@ export interface CreatedMission {
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 
-/** A mission slug is kebab-case (an optional legacy `NNN-` prefix aside): bad usage otherwise. */
-export function assertKebabSlug(slug: string): void {
-  if (!KEBAB.test(slug.replace(/^\d{3}-/, ''))) {
+/** A mission slug is kebab-case (an optional legacy `NNN-` prefix aside): bad usage otherwise. Returns it without the prefix. */
+export function assertKebabSlug(slug: string): string {
+  const bare = slug.replace(/^\d{3}-/, '')
+  if (!KEBAB.test(bare)) {
     throw usageError('invalid_slug', `Mission slug ${JSON.stringify(slug)} is not kebab-case.`, 'Use lower-case letters, digits and single dashes, e.g. demo-widgets')
   }
+
+  return bare
 }
 
 function specScaffold(friendlyName: string, slug: string): string {
@@ -42,8 +45,7 @@ function specScaffold(friendlyName: string, slug: string): string {
  * leaves no file behind.
  */
 export function createMission(root: string, input: CreateMissionInput): CreatedMission {
-  assertKebabSlug(input.slug)
-  const bare = input.slug.replace(/^\d{3}-/, '')
+  const bare = assertKebabSlug(input.slug)
 
   for (const [flag, value] of [['--friendly-name', input.friendlyName], ['--purpose-tldr', input.purposeTldr]] as const) {
     if (value !== undefined && value.trim() === '') {
