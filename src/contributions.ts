@@ -4,6 +4,8 @@ import {
   API_VERSION, type LifecycleEvent, type PreflightCheck, type SpecKittyHooks,
 } from './api/index.js'
 import {CliError} from './core/output/cli-error.js'
+import {laneChangeEvents} from './core/status/lifecycle-events.js'
+import {clearOwnJournals, orphanedEvents} from './core/status/publication-journal.js'
 import {type RegisteredParser, TaskReferenceRegistry} from './core/tasks/task-reference-registry.js'
 
 /**
@@ -44,8 +46,15 @@ export async function preflightChecks(config: Config): Promise<Array<PreflightCh
   return checks.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id))
 }
 
-/** Hand lifecycle events to whoever listens (plugin-sync). Never fails the command. */
-export async function publishLifecycleEvents(config: Config, events: LifecycleEvent[]): Promise<void> {
-  if (events.length === 0) return
-  await config.runHook<'lifecycle-events', SpecKittyHooks>('lifecycle-events', {apiVersion: API_VERSION, events})
+/**
+ * Hand lifecycle events to whoever listens (plugin-sync), together with the lane events of
+ * invocations that died between appending to a log and getting here (publication-journal.ts).
+ * Never fails the command.
+ */
+export async function publishLifecycleEvents(config: Config, root: string, events: LifecycleEvent[]): Promise<void> {
+  const orphans = orphanedEvents(root)
+  const replayed = orphans.missions.flatMap(({events: lost, missionSlug}) => laneChangeEvents(root, {slug: missionSlug}, lost))
+  if (replayed.length + events.length > 0) await config.runHook<'lifecycle-events', SpecKittyHooks>('lifecycle-events', {apiVersion: API_VERSION, events: [...replayed, ...events]})
+  orphans.done()
+  clearOwnJournals()
 }

@@ -96,6 +96,8 @@ export interface MergePreflightContext {
   lanes: ReadonlyArray<{branch: string; laneId: string; worktree: string; wpIds: readonly string[]}>
   /** Why lanes.json could not be used, or null when it is fine. */
   lanesManifestError: null | string
+  /** The pid of the live process holding the merge lock (liveness as the core's lock judges it; 0 when its pid is unknown), or null. */
+  mergeLockHolder: null | number
   /** The merge lock file; a live holder means another merge is running. */
   mergeLockPath: string
   /** The mission branch, verbatim from lanes.json (never rebuilt from the slug). */

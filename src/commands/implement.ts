@@ -36,7 +36,7 @@ Refused inside a worktree, for a WP without canonical status, for a WP in no lan
     const mission = resolveMission(root, flags.mission)
     const autoCommit = flags['auto-commit'] ?? autoCommitDefault(readProjectConfig(root))
     const result = implementWorkPackage(root, mission, wpId, flags.agent ?? 'user', autoCommit)
-    await publishLifecycleEvents(this.config, laneChangeEvents(root, mission, result.events))
+    await publishLifecycleEvents(this.config, root, laneChangeEvents(root, mission, result.events))
     return {
       document: {
         branch: result.branch,

@@ -76,7 +76,7 @@ An interrupted merge continues with --resume or is discarded with --abort (refs 
     }
 
     const {events, result} = executeMerge(root, mission, ctx, {keepBranch: flags['keep-branch'], keepWorktree: flags['keep-worktree']})
-    await publishLifecycleEvents(this.config, laneChangeEvents(root, mission, events))
+    await publishLifecycleEvents(this.config, root, laneChangeEvents(root, mission, events))
     return {document: mergeDocument(report, ctx, false, result), exitCode: ExitCode.ok, human: mergeHumanLines(report, ctx, false, result)}
   }
 }

@@ -1,4 +1,4 @@
-import {mkdirSync, renameSync, writeFileSync} from 'node:fs'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Outbox} from './outbox.js'
@@ -24,27 +24,35 @@ export async function drainOutbox(outbox: Outbox, session: Session, signal: Abor
   const live = await freshSession(session, signal)
   let sent = 0
   let rejected = 0
+  let unacked = 0
   for (let start = 0; start < ids.length; start += BATCH) {
     const events = ids.slice(start, start + BATCH).flatMap(id => outbox.read(id) ?? [])
     if (events.length === 0) continue
     // eslint-disable-next-line no-await-in-loop -- batches go in order, one at a time
     const results = await sendBatch(live.server, live.access_token, events, signal)
-    for (const result of results) {
+    // The server's word decides which of *our* files go: an ack is honoured only for an event of this
+    // batch, once; any other id (a path, another batch's event, a repeat) is ignored.
+    const pending = new Set(events.map(event => event.event_id))
+    for (const result of Array.isArray(results) ? results : []) {
+      if (typeof result?.event_id !== 'string' || !pending.delete(result.event_id)) continue
       if (result.status === 'accepted' || result.status === 'duplicate') {
         outbox.remove(result.event_id)
         sent++
       } else if (result.status === 'rejected') {
-        mkdirSync(join(outbox.dir, 'rejected'), {recursive: true})
-        writeFileSync(join(outbox.dir, 'rejected', `${result.event_id}.reason`), `${result.reason ?? 'no reason given'}\n`)
-        renameSync(join(outbox.dir, `${result.event_id}.json`), join(outbox.dir, 'rejected', `${result.event_id}.json`))
+        outbox.reject(result.event_id, typeof result.reason === 'string' ? result.reason : 'no reason given')
         rejected++
+      } else {
+        pending.add(result.event_id) // an unknown status: the event stays queued
       }
     }
+
+    if (pending.size > 0) unacked += pending.size
 
     progress?.(sent, ids.length)
   }
 
   writeFileSync(join(stateDir(), 'last-sync.json'), JSON.stringify({at: new Date().toISOString(), rejected, sent}) + '\n')
   if (rejected > 0) throw new SyncFailure('sync.server_error', `the server rejected ${rejected} event(s); they are kept in ${join(outbox.dir, 'rejected')}`, false)
+  if (unacked > 0) throw new SyncFailure('sync.server_error', `the server acknowledged only part of the batch; ${unacked} event(s) stay queued`, true)
   return {rejected, sent}
 }

@@ -41,14 +41,30 @@ export class Outbox {
 
   read(id: string): EventEnvelope | undefined {
     try {
-      return JSON.parse(readFileSync(join(this.dir, `${id}.json`), 'utf8')) as EventEnvelope
+      const envelope = JSON.parse(readFileSync(this.file(id), 'utf8')) as EventEnvelope
+      // The file name is the id the server will ack: an envelope that says otherwise is not ours.
+      return envelope?.event_id === id ? envelope : undefined
     } catch {
       return undefined // drained meanwhile by another process
     }
   }
 
   remove(id: string): void {
-    rmSync(join(this.dir, `${id}.json`), {force: true})
+    rmSync(this.file(id), {force: true})
+  }
+
+  /** Keep a rejected event in `rejected/` with the server's reason, out of the drain order. */
+  reject(id: string, reason: string): void {
+    const dir = join(this.dir, 'rejected')
+    mkdirSync(dir, {recursive: true})
+    writeFileSync(join(dir, `${id}.reason`), `${[...reason].map(c => (c < ' ' || c === '\u007F' ? ' ' : c)).join('').slice(0, 2000)}\n`)
+    renameSync(this.file(id), join(dir, `${id}.json`))
+  }
+
+  /** An event's file; the id must be a ULID, so no value from anywhere can name another path. */
+  private file(id: string): string {
+    if (!EVENT_FILE.test(`${id}.json`)) throw new Error(`not an outbox event id: ${JSON.stringify(id).slice(0, 60)}`)
+    return join(this.dir, `${id}.json`)
   }
 
   oldestQueuedAt(): null | string {

@@ -24,6 +24,8 @@ export async function freshSession(session: Session, signal: AbortSignal, env: N
       response = await fetch(new URL('/oauth/token', session.server), {
         body: new URLSearchParams({grant_type: 'refresh_token', refresh_token: session.refresh_token}),
         method: 'POST',
+        // A redirect would carry the refresh token to wherever the answer points: never followed.
+        redirect: 'manual',
         signal,
       })
     } catch (error) {
@@ -35,13 +37,13 @@ export async function freshSession(session: Session, signal: AbortSignal, env: N
       throw new SyncFailure('sync.server_auth_failure', `the server refused to refresh the session (HTTP ${response.status}); run spec-kitty auth login`, false)
     }
 
+    if (response.status >= 300 && response.status < 400) throw new SyncFailure('sync.server_error', `the server answered the session refresh with a redirect (HTTP ${response.status}); not followed`, false)
     if (!response.ok) throw new SyncFailure('sync.server_error', `session refresh failed with HTTP ${response.status}`, true)
-    const body = (await response.json()) as {access_token?: string; expires_in?: number; refresh_token?: string}
-    if (!body.access_token) throw new SyncFailure('sync.server_error', 'session refresh answered without an access token', true)
+    const body = validRefreshAnswer(await response.json().catch(() => undefined))
     const refreshed: Session = {
       ...session,
       access_token: body.access_token,
-      expires_at: new Date(Date.now() + ((body.expires_in ?? 3600) * 1000)).toISOString(),
+      expires_at: new Date(Date.now() + (body.expires_in * 1000)).toISOString(),
       refresh_token: body.refresh_token ?? session.refresh_token,
     }
     writeSession(refreshed, env)
@@ -50,4 +52,22 @@ export async function freshSession(session: Session, signal: AbortSignal, env: N
     release()
   }
   /* eslint-enable n/no-unsupported-features/node-builtins */
+}
+
+const TOKEN = /^[\u0021-\u007E]{1,8192}$/
+/** A year: longer lifetimes are not what any OAuth server hands out, and would overflow a Date. */
+const MAX_EXPIRES_IN = 365 * 24 * 3600
+
+/**
+ * Check the refresh answer before anything is stored: a token that is not a printable string, or a
+ * lifetime that is not a sane number of seconds, would brick the session file.
+ */
+export function validRefreshAnswer(body: unknown): {access_token: string; expires_in: number; refresh_token?: string} {
+  const answer = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
+  const invalid = (why: string) => new SyncFailure('sync.server_error', `the session refresh answer was refused: ${why}`, false)
+  if (typeof answer.access_token !== 'string' || !TOKEN.test(answer.access_token)) throw invalid('access_token is not a token')
+  if (answer.refresh_token !== undefined && (typeof answer.refresh_token !== 'string' || !TOKEN.test(answer.refresh_token))) throw invalid('refresh_token is not a token')
+  const expiresIn = answer.expires_in ?? 3600
+  if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) throw invalid('expires_in is not a number of seconds up to a year')
+  return {access_token: answer.access_token, expires_in: expiresIn, refresh_token: answer.refresh_token as string | undefined}
 }

@@ -8,13 +8,21 @@ export interface AckResult {
   status: 'accepted' | 'duplicate' | 'rejected'
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]', 'localhost'])
+const IPV4_LOOPBACK = /^127\.(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){2}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
+
+/**
+ * A host that is this machine for certain: `localhost`, `::1`, or an IPv4 literal in 127.0.0.0/8.
+ * A name that merely starts with "127." (`127.evil.example`) is somebody else's server.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || IPV4_LOOPBACK.test(hostname)
+}
 
 /** `wss://` for any real server; plain `ws://` only to loopback (tests, local development). */
 export function socketUrl(server: string): URL {
   const url = new URL('/sync', server)
   if (url.protocol === 'https:' || url.protocol === 'wss:') url.protocol = 'wss:'
-  else if ((url.protocol === 'http:' || url.protocol === 'ws:') && (LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.'))) url.protocol = 'ws:'
+  else if ((url.protocol === 'http:' || url.protocol === 'ws:') && isLoopbackHost(url.hostname)) url.protocol = 'ws:'
   else throw new SyncFailure('sync.server_error', `refusing an unencrypted connection to ${url.host}; use an https:// server URL`, false)
   return url
 }

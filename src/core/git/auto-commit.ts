@@ -1,5 +1,6 @@
 import {relative} from 'node:path'
 
+import {assertConfined} from '../io/confine.js'
 import {CliError} from '../output/cli-error.js'
 import {currentBranch, git, gitOk} from './git.js'
 
@@ -32,13 +33,36 @@ export function assertAutoCommitAllowed(root: string): void {
   }
 }
 
-/** Commit exactly these files (nothing else that happens to be staged). Returns the commit sha. */
+const INDEX_LOCK_RETRY_MS = 5000
+const sleeper = new Int32Array(new SharedArrayBuffer(4))
+
+/**
+ * git that touches the index, retried while another git process holds `index.lock` (agents on
+ * other missions auto-commit at the same moment): bounded, then the failure is reported as it is.
+ */
+function gitWithIndex(args: readonly string[], root: string, code: string): string {
+  const deadline = Date.now() + INDEX_LOCK_RETRY_MS
+  for (;;) {
+    const result = git(args, root)
+    if (result.code === 0) return result.stdout
+    // git says so only in words; "index.lock" plus "File exists" is its stable wording since 1.x.
+    const busy = /index\.lock'?: File exists|cannot lock ref/.test(result.stderr)
+    if (!busy || Date.now() > deadline) return gitOk(args, root, code)
+    Atomics.wait(sleeper, 0, 0, 20 + Math.floor(Math.random() * 80))
+  }
+}
+
+/**
+ * Commit exactly these files (nothing else that happens to be staged). Returns the commit sha. A
+ * path that is a symbolic link, or leads out of the repository through one, is never added.
+ */
 export function commitFiles(root: string, paths: readonly string[], message: string): string | undefined {
+  for (const path of paths) assertConfined(root, path)
   const relativePaths = [...new Set(paths.map(p => relative(root, p)))]
-  gitOk(['add', '--', ...relativePaths], root)
+  gitWithIndex(['add', '--', ...relativePaths], root, 'git_failed')
   const staged = git(['diff', '--cached', '--quiet', '--', ...relativePaths], root)
   if (staged.code === 0) return undefined
-  gitOk(['commit', '--quiet', '--no-verify', '-m', message, '--only', '--', ...relativePaths], root, 'auto_commit_failed')
+  gitWithIndex(['commit', '--quiet', '--no-verify', '-m', message, '--only', '--', ...relativePaths], root, 'auto_commit_failed')
   return gitOk(['rev-parse', 'HEAD'], root).trim()
 }
 

@@ -1,6 +1,7 @@
 import {spawnSync} from 'node:child_process'
 
 import {CliError} from '../output/cli-error.js'
+import {shellQuote} from '../output/shell-quote.js'
 
 export interface GitResult {
   code: number
@@ -26,6 +27,14 @@ export function git(args: readonly string[], cwd: string): GitResult {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT'
     throw new CliError(missing ? 'git_not_found' : 'git_failed', missing ? 'git is not installed or not on PATH.' : `git ${args[0]} could not run: ${result.error.message}`, {
       remediation: missing ? 'Install git (2.38 or newer) and make sure it is on PATH.' : 'Check that git works in this directory: git status',
+    })
+  }
+
+  // git refuses a repository owned by another user (CVE-2022-24765) on every command; reported as
+  // itself, not as whatever the caller would conclude from the failure (a "detached HEAD").
+  if (result.status !== 0 && result.stderr.includes('detected dubious ownership')) {
+    throw new CliError('unsafe_repository', `git refuses to work in ${cwd}: it is owned by another user.`, {
+      remediation: `If you trust it: git config --global --add safe.directory ${shellQuote(cwd)}`,
     })
   }
 

@@ -4,7 +4,10 @@ import {join} from 'node:path'
 import type {Mission} from '../mission/mission-handle.js'
 
 import {API_VERSION, type MergePreflightContext} from '../../api/index.js'
+import {assertConfined, isSafeSegment} from '../io/confine.js'
+import {lockHolder} from '../io/file-lock.js'
 import {laneBranch, readLanesManifest} from '../mission/lanes-manifest.js'
+import {metaTargetBranch} from '../mission/mission-meta.js'
 import {CliError} from '../output/cli-error.js'
 import {shellQuote} from '../output/shell-quote.js'
 import {readMissionStatus} from '../status/mission-status.js'
@@ -14,7 +17,31 @@ export const MERGE_STRATEGIES: readonly MergeStrategy[] = ['squash', 'merge', 'r
 
 export const runtimeDir = (root: string): string => join(root, '.kittify', 'runtime', 'merge')
 export const mergeLockPath = (root: string): string => join(runtimeDir(root), '__global_merge__', 'lock')
-export const missionRuntimeDir = (root: string, mission: Mission): string => join(runtimeDir(root), String(mission.meta.mission_id ?? mission.slug))
+/** A merge holds its lock from start to cleanup; one of another PID namespace is trusted this long. */
+export const MERGE_LOCK_STALE_AFTER_MS = 30 * 60_000
+/**
+ * The mission's folder under the merge runtime dir, named by its mission_id. That value comes from
+ * meta.json, a file anyone can edit in a pull request, and the folder is deleted recursively by
+ * `--abort` and after a merge: a value that is not one safe path segment is refused.
+ */
+export function missionRuntimeDir(root: string, mission: Mission): string {
+  const id = mission.meta.mission_id ?? mission.slug
+  if (!isSafeSegment(id)) {
+    throw new CliError('invalid_meta', `${join(mission.dir, 'meta.json')}: mission_id ${JSON.stringify(id)} is not a valid mission id.`, {
+      remediation: `Restore meta.json from git: git checkout -- ${shellQuote(join(mission.dir, 'meta.json'))}`,
+    })
+  }
+
+  return join(runtimeDir(root), id)
+}
+
+/** The merge's private worktree; refused when a link there would lead the merge out of the project. */
+export function mergeWorkspacePath(root: string, mission: Mission): string {
+  const workspace = join(missionRuntimeDir(root, mission), 'workspace')
+  assertConfined(root, workspace)
+  return workspace
+}
+
 export const worktreePath = (root: string, missionSlug: string, laneId: string): string => join(root, '.worktrees', `${missionSlug}-${laneId}`)
 
 export interface MergeOptions {
@@ -61,18 +88,20 @@ export function buildMergeContext(root: string, mission: Mission, options: Merge
   }
 
   const status = readMissionStatus(mission)
-  const targetBranch = options.target ?? (typeof mission.meta.target_branch === 'string' ? mission.meta.target_branch : undefined) ?? manifest?.target_branch ?? 'main'
+  const targetBranch = options.target ?? metaTargetBranch(mission, manifest?.target_branch) ?? 'main'
   const lanes = (manifest?.lanes ?? [])
   .filter(lane => lane.lane_id !== 'lane-planning' && lane.wp_ids.length > 0)
   .map(lane => ({
     branch: laneBranch(manifest!, lane.lane_id), laneId: lane.lane_id, worktree: worktreePath(root, mission.slug, lane.lane_id), wpIds: lane.wp_ids,
   }))
   const statePath = join(missionRuntimeDir(root, mission), 'state.json')
+  const mergeHolder = lockHolder(mergeLockPath(root), {staleAfterMs: MERGE_LOCK_STALE_AFTER_MS})
   return {
     apiVersion: API_VERSION,
     git: readOnlyGit(root),
     lanes,
     lanesManifestError,
+    mergeLockHolder: mergeHolder === undefined ? null : (mergeHolder.pid ?? 0),
     mergeLockPath: mergeLockPath(root),
     missionBranch: manifest?.mission_branch ?? `kitty/mission-${mission.slug}`,
     missionDir: mission.dir,

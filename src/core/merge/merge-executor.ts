@@ -1,5 +1,5 @@
 import {
-  existsSync, readdirSync, realpathSync, rmSync,
+  existsSync, readdirSync, realpathSync,
 } from 'node:fs'
 import {join} from 'node:path'
 
@@ -13,13 +13,14 @@ import {
   currentBranch, git, gitOk, revParse,
 } from '../git/git.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
+import {removeRuntimeTree} from '../io/confine.js'
 import {acquireLock} from '../io/file-lock.js'
 import {assertWritable} from '../io/writable.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {missionNumber, readMissionMeta, writeMissionMeta} from '../mission/mission-meta.js'
 import {CliError} from '../output/cli-error.js'
 import {readMissionStatus, recordEvents} from '../status/mission-status.js'
-import {missionRuntimeDir} from './merge-context.js'
+import {MERGE_LOCK_STALE_AFTER_MS, mergeWorkspacePath} from './merge-context.js'
 import {
   bookkeepingFiles, clearMergeState, hasLanded, type MergeState, readMergeState, writeMergeState,
 } from './merge-state.js'
@@ -66,9 +67,9 @@ function prepareWorkspace(root: string, workspace: string, missionBranch: string
   }
 
   // Missing, or killed while `git worktree add` was creating it: start it again.
-  rmSync(workspace, {force: true, recursive: true})
+  removeRuntimeTree(root, workspace)
   git(['worktree', 'prune'], root)
-  gitOk(['worktree', 'add', '--quiet', '--detach', workspace, missionBranch], root, 'merge_workspace_failed')
+  gitOk(['worktree', 'add', '--quiet', '--detach', '--end-of-options', workspace, missionBranch], root, 'merge_workspace_failed')
 }
 
 function inWorkspace(workspace: string, args: string[], code = 'merge_failed'): string {
@@ -94,7 +95,7 @@ function nextMissionNumber(root: string): number {
  */
 export function executeMerge(root: string, mission: Mission, ctx: MergePreflightContext, options: ExecuteOptions): {events: StatusEvent[]; result: MergeResult} {
   excludeFromGit(root, '/.kittify/runtime/')
-  const release = acquireLock(ctx.mergeLockPath, {timeoutMs: 2000, what: 'merge'})
+  const release = acquireLock(ctx.mergeLockPath, {staleAfterMs: MERGE_LOCK_STALE_AFTER_MS, timeoutMs: 2000, what: 'merge'})
   try {
     const now = new Date().toISOString()
     const state: MergeState = readMergeState(ctx.statePath) ?? {
@@ -110,7 +111,7 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
       target_branch: ctx.targetBranch,
       updated_at: now,
     }
-    const workspace = join(missionRuntimeDir(root, mission), 'workspace')
+    const workspace = mergeWorkspacePath(root, mission)
     const warnings: string[] = []
     const lanesMerged: string[] = []
     writeMergeState(ctx.statePath, state)
@@ -122,7 +123,7 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
       for (const lane of ctx.lanes) {
         if (state.completed_lanes.includes(lane.laneId)) continue
         const before = inWorkspace(workspace, ['rev-parse', 'HEAD']).trim()
-        const merged = git(['merge', '--no-ff', '--no-edit', '-m', `Merge ${lane.branch} into ${ctx.missionBranch}`, lane.branch], workspace)
+        const merged = git(['merge', '--no-ff', '--no-edit', '-m', `Merge ${lane.branch} into ${ctx.missionBranch}`, '--end-of-options', lane.branch], workspace)
         if (merged.code !== 0) {
           git(['merge', '--abort'], workspace)
           throw new CliError('merge_conflict', `Merging ${lane.branch} into ${ctx.missionBranch} failed: ${(merged.stdout + merged.stderr).trim().split('\n').slice(-3).join(' ')}`, {
@@ -151,10 +152,10 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
       } else {
         inWorkspace(workspace, ['checkout', '--quiet', '--detach', targetBefore])
         if (ctx.strategy === 'squash') {
-          inWorkspace(workspace, ['merge', '--squash', '--quiet', ctx.missionBranch], 'merge_conflict')
+          inWorkspace(workspace, ['merge', '--squash', '--quiet', '--end-of-options', ctx.missionBranch], 'merge_conflict')
           if (git(['diff', '--cached', '--quiet'], workspace).code !== 0) inWorkspace(workspace, ['commit', '--quiet', '--no-verify', '-m', `feat(${ctx.missionBranch}): squash merge of mission`])
         } else {
-          inWorkspace(workspace, ['merge', '--no-ff', '--quiet', '-m', `Merge ${ctx.missionBranch} into ${ctx.targetBranch}`, ctx.missionBranch], 'merge_conflict')
+          inWorkspace(workspace, ['merge', '--no-ff', '--quiet', '-m', `Merge ${ctx.missionBranch} into ${ctx.targetBranch}`, '--end-of-options', ctx.missionBranch], 'merge_conflict')
         }
       }
 
@@ -181,12 +182,12 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
     const cleanup = cleanUp(root, ctx, options, warnings)
     let pushed = false
     if (state.push) {
-      const push = git(['push', '--quiet', 'origin', ctx.targetBranch], root)
+      const push = git(['push', '--quiet', '--end-of-options', 'origin', ctx.targetBranch], root)
       pushed = push.code === 0
       if (!pushed) warnings.push(`git push origin ${ctx.targetBranch} failed: ${push.stderr.trim()} — the merge is done locally; push again when origin accepts it.`)
     }
 
-    clearMergeState(ctx.statePath)
+    clearMergeState(root, ctx.statePath)
     return {
       events: doneEvents,
       result: {
@@ -249,7 +250,7 @@ function cleanUp(root: string, ctx: MergePreflightContext, options: ExecuteOptio
   if (!options.keepBranch) {
     for (const branch of [...ctx.lanes.map(lane => lane.branch), ctx.missionBranch]) {
       if (!revParse(`refs/heads/${branch}`, root)) continue
-      const deleted = git(['branch', '-D', branch], root)
+      const deleted = git(['branch', '-D', '--end-of-options', branch], root)
       if (deleted.code === 0) branchesDeleted.push(branch)
       else warnings.push(`Kept branch ${branch}: ${deleted.stderr.trim()}`)
     }
@@ -261,25 +262,29 @@ function cleanUp(root: string, ctx: MergePreflightContext, options: ExecuteOptio
 
 /** `--abort`: drop the state, the temporary workspace and the lock. Refs are never rewound. */
 export function abortMerge(root: string, mission: Mission, ctx: MergePreflightContext): {had_state: boolean} {
-  const hadState = existsSync(ctx.statePath)
-  const state = readMergeState(ctx.statePath)
-  if (state && hasLanded(state)) {
-    // The target already holds the mission; discarding now would strand its uncommitted bookkeeping.
-    throw new CliError('merge_already_landed', `The interrupted merge of ${mission.slug} already moved ${state.target_branch}; only its bookkeeping and cleanup are left.`, {
-      remediation: `Finish it: spec-kitty merge --mission ${mission.slug} --resume`,
-    })
-  }
+  // Under the merge lock: a merge running right now must not lose its workspace and state.
+  const release = acquireLock(ctx.mergeLockPath, {staleAfterMs: MERGE_LOCK_STALE_AFTER_MS, timeoutMs: 2000, what: 'merge'})
+  try {
+    const hadState = existsSync(ctx.statePath)
+    const state = readMergeState(ctx.statePath)
+    if (state && hasLanded(state)) {
+      // The target already holds the mission; discarding now would strand its uncommitted bookkeeping.
+      throw new CliError('merge_already_landed', `The interrupted merge of ${mission.slug} already moved ${state.target_branch}; only its bookkeeping and cleanup are left.`, {
+        remediation: `Finish it: spec-kitty merge --mission ${mission.slug} --resume`,
+      })
+    }
 
-  const workspace = join(missionRuntimeDir(root, mission), 'workspace')
-  if (existsSync(workspace)) {
-    git(['merge', '--abort'], workspace)
-    git(['rebase', '--abort'], workspace)
-    git(['worktree', 'remove', '--force', workspace], root)
-  }
+    const workspace = mergeWorkspacePath(root, mission)
+    if (existsSync(workspace)) {
+      git(['merge', '--abort'], workspace)
+      git(['rebase', '--abort'], workspace)
+      git(['worktree', 'remove', '--force', workspace], root)
+    }
 
-  clearMergeState(ctx.statePath)
-  git(['worktree', 'prune'], root)
-  const release = acquireLock(ctx.mergeLockPath, {timeoutMs: 2000, what: 'merge'})
-  release()
-  return {had_state: hadState}
+    clearMergeState(root, ctx.statePath)
+    git(['worktree', 'prune'], root)
+    return {had_state: hadState}
+  } finally {
+    release()
+  }
 }

@@ -1,11 +1,11 @@
-import {
-  existsSync, mkdirSync, readFileSync, rmSync,
-} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import type {MergeStrategy} from './merge-context.js'
 
+import {branchFromFile} from '../git/branch-name.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
+import {removeRuntimeTree} from '../io/confine.js'
 import {CliError} from '../output/cli-error.js'
 import {eventLogPath} from '../status/event-log.js'
 import {snapshotPath} from '../status/status-snapshot.js'
@@ -35,13 +35,23 @@ export function bookkeepingFiles(missionDir: string): string[] {
 /** True once the target has moved: from then on the merge can only be finished, not discarded. */
 export const hasLanded = (state: MergeState): boolean => state.phase === 'bookkeeping' || state.phase === 'cleanup'
 
+const PHASES = new Set<MergePhase>(['bookkeeping', 'cleanup', 'lanes', 'target'])
+
 export function readMergeState(path: string): MergeState | undefined {
   if (!existsSync(path)) return undefined
+  const invalid = (why: string): CliError => new CliError('invalid_merge_state', `${path} ${why}`, {remediation: 'Discard the interrupted merge: spec-kitty merge --mission <slug> --abort'})
+  let state: MergeState
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as MergeState
+    state = JSON.parse(readFileSync(path, 'utf8')) as MergeState
   } catch (error) {
-    throw new CliError('invalid_merge_state', `${path} is not valid JSON: ${(error as Error).message}`, {remediation: 'Discard the interrupted merge: spec-kitty merge --mission <slug> --abort'})
+    throw invalid(`is not valid JSON: ${(error as Error).message}`)
   }
+
+  if (typeof state !== 'object' || state === null || !PHASES.has(state.phase) || !Array.isArray(state.completed_lanes)) throw invalid('is not a merge state.')
+  // Its branch names reach git like those of lanes.json: the same rule.
+  branchFromFile(state.mission_branch, path, 'mission_branch', 'invalid_merge_state')
+  branchFromFile(state.target_branch, path, 'target_branch', 'invalid_merge_state')
+  return state
 }
 
 export function writeMergeState(path: string, state: MergeState): void {
@@ -49,6 +59,7 @@ export function writeMergeState(path: string, state: MergeState): void {
   writeFileAtomic(path, JSON.stringify({...state, updated_at: new Date().toISOString()}, null, 2) + '\n')
 }
 
-export function clearMergeState(path: string): void {
-  rmSync(dirname(path), {force: true, recursive: true})
+/** Delete the mission's runtime folder (state and workspace): only ever below .kittify/runtime/. */
+export function clearMergeState(root: string, path: string): void {
+  removeRuntimeTree(root, dirname(path))
 }

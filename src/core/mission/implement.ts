@@ -18,6 +18,7 @@ import {snapshotPath} from '../status/status-snapshot.js'
 import {dependencyGraph} from './finalize-tasks.js'
 import {laneBranch, readLanesManifest} from './lanes-manifest.js'
 import {withMissionLock} from './mission-lock.js'
+import {metaTargetBranch} from './mission-meta.js'
 
 export interface ImplementResult {
   branch: string
@@ -54,7 +55,7 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
       })
     }
 
-    const target = typeof mission.meta.target_branch === 'string' ? mission.meta.target_branch : manifest.target_branch
+    const target = metaTargetBranch(mission, manifest.target_branch) ?? 'main'
     const branch = laneBranch(manifest, lane.lane_id)
     const worktree = worktreePath(root, mission.slug, lane.lane_id)
     let events: StatusEvent[] = []
@@ -72,14 +73,14 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
     if (!branchExists(manifest.mission_branch, root)) {
       const tip = revParse(`refs/heads/${target}`, root)
       if (!tip) throw new CliError('target_missing', `Target branch ${target} does not exist, so the mission branch cannot be created.`, {remediation: `git branch ${target} <commit>`})
-      gitOk(['branch', manifest.mission_branch, tip], root)
+      gitOk(['branch', '--end-of-options', manifest.mission_branch, tip], root)
       missionBranchCreated = true
     }
 
     let created = false
     if (!existsSync(worktree)) {
       excludeFromGit(root, '/.worktrees/')
-      const args = branchExists(branch, root) ? ['worktree', 'add', '--quiet', worktree, branch] : ['worktree', 'add', '--quiet', '-b', branch, worktree, manifest.mission_branch]
+      const args = branchExists(branch, root) ? ['worktree', 'add', '--quiet', '--end-of-options', worktree, branch] : ['worktree', 'add', '--quiet', '-b', branch, '--end-of-options', worktree, manifest.mission_branch]
       gitOk(args, root, 'worktree_failed')
       created = true
     }

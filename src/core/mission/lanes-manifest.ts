@@ -1,6 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {branchFromFile} from '../git/branch-name.js'
 import {CliError} from '../output/cli-error.js'
 
 /** lanes.json. Unknown keys (top level and per lane) are kept when it is rewritten. */
@@ -45,9 +46,12 @@ export function readLanesManifest(missionDir: string): LanesManifest | undefined
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid('not a JSON object')
   const manifest = data as Partial<LanesManifest>
   if (typeof manifest.mission_branch !== 'string' || manifest.mission_branch.trim() === '') throw invalid('mission_branch is missing')
+  // Both reach git's argv: a value like "-m" or "--output=x" would be read as an option.
+  branchFromFile(manifest.mission_branch, path, 'mission_branch', 'invalid_lanes_manifest')
+  if (manifest.target_branch !== undefined) branchFromFile(manifest.target_branch, path, 'target_branch', 'invalid_lanes_manifest')
   if (!Array.isArray(manifest.lanes)) throw invalid('lanes is not a list')
   for (const lane of manifest.lanes) {
-    if (typeof lane !== 'object' || lane === null || typeof lane.lane_id !== 'string' || !/^lane-[a-z0-9-]+$/.test(lane.lane_id)) throw invalid('a lane has no valid lane_id')
+    if (typeof lane !== 'object' || lane === null || typeof lane.lane_id !== 'string' || !/^lane-[a-z0-9-]{1,64}$/.test(lane.lane_id)) throw invalid('a lane has no valid lane_id')
     if (!Array.isArray(lane.wp_ids) || !lane.wp_ids.every(id => typeof id === 'string' && /^WP\d{2,}$/.test(id))) throw invalid(`lane ${lane.lane_id} has invalid wp_ids`)
   }
 

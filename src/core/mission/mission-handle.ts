@@ -1,5 +1,5 @@
 import {existsSync, readdirSync} from 'node:fs'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 
 import {CliError, usageError} from '../output/cli-error.js'
 import {ExitCode} from '../output/exit-codes.js'
@@ -14,6 +14,9 @@ export interface Mission {
 }
 
 export const specsDir = (root: string): string => join(root, 'kitty-specs')
+
+/** The project a mission belongs to: missions live in `<root>/kitty-specs/<slug>`. */
+export const projectRootOf = (mission: Pick<Mission, 'dir'>): string => resolve(mission.dir, '..', '..')
 
 const SAFE_HANDLE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 

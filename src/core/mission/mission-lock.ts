@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import {commonGitDir} from '../git/git.js'
 import {sweepStrayTemps} from '../io/atomic-write.js'
+import {assertConfined} from '../io/confine.js'
 import {withLock} from '../io/file-lock.js'
 import {specsDir} from './mission-handle.js'
 
@@ -11,22 +12,32 @@ import {specsDir} from './mission-handle.js'
  * worktree share it (upstream: `<git-common-dir>/spec-kitty-locks/<slug>.status.lock`).
  */
 export function missionLockPath(root: string, missionSlug: string): string {
-  let common: string
-  try {
-    // The primary checkout's .git directory is the common dir; avoid spawning git for it.
-    common = statSync(join(root, '.git')).isDirectory() ? join(root, '.git') : commonGitDir(root)
-  } catch {
-    common = join(root, '.kittify')
-  }
+  return join(sharedStateDir(root), 'spec-kitty-locks', `${missionSlug}.status.lock`)
+}
 
-  return join(common, 'spec-kitty-locks', `${missionSlug}.status.lock`)
+/**
+ * The git common dir, which the primary checkout and every worktree share and git never shows in a
+ * working tree (`.kittify` outside a repository). The primary checkout's `.git` folder is it, found
+ * without spawning git.
+ */
+export function sharedStateDir(root: string): string {
+  try {
+    return statSync(join(root, '.git')).isDirectory() ? join(root, '.git') : commonGitDir(root)
+  } catch {
+    return join(root, '.kittify')
+  }
 }
 
 /** Run `fn` holding the mission's lock, after sweeping temp files that killed writers left in it. */
 export function withMissionLock<T>(root: string, missionSlug: string, fn: () => T): T {
   return withLock(missionLockPath(root, missionSlug), {what: `mission ${missionSlug}`}, () => {
     const dir = join(specsDir(root), missionSlug)
-    for (const folder of [dir, join(dir, 'tasks')]) sweepStrayTemps(folder)
+    for (const folder of [dir, join(dir, 'tasks')]) {
+      // Every write of a mission lands in these two folders: a link there would carry it elsewhere.
+      assertConfined(root, folder)
+      sweepStrayTemps(folder)
+    }
+
     return fn()
   })
 }

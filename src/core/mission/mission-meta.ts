@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {branchFromFile} from '../git/branch-name.js'
 import {writeFileIfChanged} from '../io/atomic-write.js'
 import {pythonJsonDocument} from '../io/python-json.js'
 import {CliError} from '../output/cli-error.js'
@@ -54,4 +55,14 @@ export function missionNumber(meta: MissionMeta | undefined): null | number {
   if (typeof value === 'number' && Number.isInteger(value)) return value
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number.parseInt(value, 10)
   return null
+}
+
+/**
+ * The mission's target branch from meta.json, or `fallback` when meta.json names none. A value that
+ * is not a safe branch name is refused: it would reach git's argv.
+ */
+export function metaTargetBranch(mission: {dir: string; meta: MissionMeta}, fallback: string | undefined): string | undefined {
+  const value = mission.meta.target_branch
+  if (value === undefined || value === null) return fallback
+  return branchFromFile(value, join(mission.dir, 'meta.json'), 'target_branch', 'invalid_meta')
 }

@@ -1,12 +1,16 @@
 import {
-  closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, statSync, writeSync,
+  closeSync, constants, fstatSync, fsyncSync, ftruncateSync, readSync,
 } from 'node:fs'
 import {join} from 'node:path'
 
+import {writeFailure, writeFully} from '../io/atomic-write.js'
+import {openRegularFile, readChunks} from '../io/regular-file.js'
 import {CliError} from '../output/cli-error.js'
 import {shellQuote} from '../output/shell-quote.js'
 import {type Lane,  LANES} from './lanes.js'
 import {isNonLaneRow, serializeEvent, type StatusEvent} from './status-event.js'
+
+const MAX_LINE_BYTES = 16 * 1024 * 1024
 
 export const eventLogPath = (missionDir: string): string => join(missionDir, 'status.events.jsonl')
 
@@ -54,6 +58,35 @@ function toRecord(row: Record<string, unknown>, path: string, lineNumber: number
   }
 }
 
+/** `length` bytes of the file at `position`, read through a fresh descriptor (what a reader sees). */
+function readAt(path: string, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length)
+  const fd = openRegularFile(path, constants.O_RDONLY)
+  if (fd === undefined) return buffer.subarray(0, 0)
+  try {
+    const read = readSync(fd, buffer, 0, length, position)
+    return buffer.subarray(0, read)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** One line of the log: a lane record, or undefined for a blank or non-lane row. */
+function parseLine(line: string, path: string, lineNumber: number, last: boolean): LaneRecord | undefined {
+  const trimmed = line.trim()
+  if (trimmed === '') return undefined
+  let row: unknown
+  try {
+    row = JSON.parse(trimmed)
+  } catch {
+    throw malformed(path, lineNumber, last ? 'truncated or invalid JSON on the last line (an interrupted write?)' : 'invalid JSON')
+  }
+
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) throw malformed(path, lineNumber, 'not a JSON object')
+  if (isNonLaneRow(row as Record<string, unknown>)) return undefined
+  return toRecord(row as Record<string, unknown>, path, lineNumber)
+}
+
 /** Parse the log text. A line that is neither a lane row nor a known non-lane row is an error. */
 export function parseEventLog(text: string, path: string): LaneRecord[] {
   const records: LaneRecord[] = []
@@ -63,66 +96,84 @@ export function parseEventLog(text: string, path: string): LaneRecord[] {
     let end = text.indexOf('\n', start)
     if (end === -1) end = text.length
     lineNumber++
-    const line = text.slice(start, end).trim()
+    const record = parseLine(text.slice(start, end), path, lineNumber, end === text.length)
+    if (record) records.push(record)
     start = end + 1
-    if (line === '') continue
-    let row: unknown
-    try {
-      row = JSON.parse(line)
-    } catch {
-      throw malformed(path, lineNumber, end === text.length ? 'truncated or invalid JSON on the last line (an interrupted write?)' : 'invalid JSON')
-    }
-
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw malformed(path, lineNumber, 'not a JSON object')
-    if (isNonLaneRow(row as Record<string, unknown>)) continue
-    records.push(toRecord(row as Record<string, unknown>, path, lineNumber))
   }
 
   return records
 }
 
+/**
+ * Read the log line by line from 1 MiB chunks: a log of any size is never one string (V8 caps a
+ * string near 512 MiB), and only the few fields the reducer needs are kept per event.
+ */
 export function readEventLog(missionDir: string): LaneRecord[] {
   const path = eventLogPath(missionDir)
-  if (!existsSync(path)) return []
-  return parseEventLog(readFileSync(path, 'utf8'), path)
-}
+  const fd = openRegularFile(path, constants.O_RDONLY)
+  if (fd === undefined) return []
+  const records: LaneRecord[] = []
+  let lineNumber = 0
+  let carry: Buffer = Buffer.alloc(0)
+  const take = (line: Buffer, last: boolean) => {
+    lineNumber++
+    const record = parseLine(line.toString('utf8'), path, lineNumber, last)
+    if (record) records.push(record)
+  }
 
-function endsWithNewline(path: string): boolean {
-  const {size} = statSync(path)
-  if (size === 0) return true
-  const fd = openSync(path, 'r')
   try {
-    const buffer = Buffer.alloc(1)
-    readSync(fd, buffer, 0, 1, size - 1)
-    return buffer[0] === 0x0A
+    readChunks(fd, chunk => {
+      let start = 0
+      for (let end = chunk.indexOf(0x0A); end !== -1; end = chunk.indexOf(0x0A, start)) {
+        const piece = chunk.subarray(start, end)
+        take(carry.length > 0 ? Buffer.concat([carry, piece]) : piece, false)
+        carry = Buffer.alloc(0)
+        start = end + 1
+      }
+
+      if (start < chunk.length) carry = Buffer.concat([carry, chunk.subarray(start)])
+      // No event is megabytes long: a line that is must not grow without bound.
+      if (carry.length > MAX_LINE_BYTES) throw malformed(path, lineNumber + 1, `a line longer than ${MAX_LINE_BYTES} bytes`)
+    })
   } finally {
     closeSync(fd)
   }
+
+  if (carry.length > 0) take(carry, true)
+  return records
 }
 
 /**
- * Append events in one write(2) on an O_APPEND descriptor, fsync, then read the tail back and
- * compare: the log is append-only, so it is never rewritten. Callers hold the mission lock.
+ * Append events with one write on an O_APPEND descriptor that refuses a symbolic link, check that
+ * every byte went, fsync, then read the tail back and compare: the log is append-only, so it is never
+ * rewritten. An append that could not complete (a full disk) is cut back to the old length, so the
+ * log never ends in a torn line. Callers hold the mission lock.
  */
 export function appendEvents(missionDir: string, events: readonly StatusEvent[]): void {
   if (events.length === 0) return
   const path = eventLogPath(missionDir)
-  const prefix = existsSync(path) && !endsWithNewline(path) ? '\n' : ''
-  const chunk = prefix + events.map(event => serializeEvent(event) + '\n').join('')
-  const fd = openSync(path, 'a')
+  // eslint-disable-next-line no-bitwise -- open(2) flags
+  const fd = openRegularFile(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT)!
+  let before = 0
   try {
-    writeSync(fd, chunk)
-    fsyncSync(fd)
+    before = fstatSync(fd).size
+    const prefix = before > 0 && readAt(path, before - 1, 1)[0] !== 0x0A ? '\n' : ''
+    const chunk = Buffer.from(prefix + events.map(event => serializeEvent(event) + '\n').join(''), 'utf8')
+    try {
+      writeFully(fd, chunk)
+      fsyncSync(fd)
+    } catch (error) {
+      ftruncateSync(fd, before)
+      throw writeFailure(path, error)
+    }
+
+    if (!readAt(path, before, chunk.length).equals(chunk)) {
+      throw new CliError('event_persistence_verification_failed', `The events appended to ${path} did not read back identically.`, {
+        remediation: `Inspect the end of ${path}; another tool may have written to it without the mission lock.`,
+      })
+    }
   } finally {
     closeSync(fd)
-  }
-
-  const bytes = Buffer.byteLength(chunk)
-  const text = readFileSync(path)
-  if (text.subarray(text.length - bytes).toString('utf8') !== chunk) {
-    throw new CliError('event_persistence_verification_failed', `The events appended to ${path} did not read back identically.`, {
-      remediation: `Inspect the end of ${path}; another tool may have written to it without the mission lock.`,
-    })
   }
 }
 

@@ -3,7 +3,7 @@ import type {Mission} from '../mission/mission-handle.js'
 import type {StatusEvent} from './status-event.js'
 
 /** One `WPStatusChanged` envelope per lane event; `occurredAt` is the event's own time. */
-export function laneChangeEvents(root: string, mission: Mission, events: readonly StatusEvent[]): LifecycleEvent[] {
+export function laneChangeEvents(root: string, mission: Pick<Mission, 'slug'>, events: readonly StatusEvent[]): LifecycleEvent[] {
   return events.map(event => ({
     aggregateId: event.wp_id,
     aggregateType: 'WorkPackage',

@@ -1,9 +1,11 @@
-import type {Mission} from '../mission/mission-handle.js'
+import {type Mission, projectRootOf} from '../mission/mission-handle.js'
 import type {LaneOrGenesis} from './lanes.js'
 import type {StatusEvent} from './status-event.js'
 
 import {assertWritable} from '../io/writable.js'
+import {CliError} from '../output/cli-error.js'
 import {appendEvents, eventLogPath, readEventLog} from './event-log.js'
+import {journalEvents} from './publication-journal.js'
 import {type ReducedStatus, reduceEvents} from './reducer.js'
 import {buildSnapshot, snapshotPath, writeSnapshot} from './status-snapshot.js'
 
@@ -19,10 +21,28 @@ export function laneOf(status: ReducedStatus, wpId: string): LaneOrGenesis {
  * Append events and rematerialize status.json from the whole log. The caller holds the mission lock
  * and has re-read the log inside it.
  */
-export function recordEvents(mission: Mission, events: readonly StatusEvent[]): ReducedStatus {
+export function recordEvents(mission: Mission, events: readonly StatusEvent[], current: ReducedStatus = readMissionStatus(mission)): ReducedStatus {
   assertWritable([eventLogPath(mission.dir), snapshotPath(mission.dir)])
+  assertNotBehindLog(mission, events, current)
+  journalEvents(projectRootOf(mission), mission.slug, events)
   appendEvents(mission.dir, events)
   const status = readMissionStatus(mission)
   writeSnapshot(mission.dir, buildSnapshot(status, mission.meta))
   return status
+}
+
+/**
+ * Events are ordered by their `at`: a new event dated before a WP's latest one would be appended but
+ * never take effect, and the command would report a move that did not happen. That only occurs when
+ * the log holds an event from the future (a machine with a wrong clock, or an edited log).
+ */
+function assertNotBehindLog(mission: Mission, events: readonly StatusEvent[], current: ReducedStatus): void {
+  for (const event of events) {
+    const latest = current.workPackages.get(event.wp_id)
+    if (latest && latest.last_transition_at > event.at) {
+      throw new CliError('event_log_from_future', `The latest event of ${event.wp_id} (${latest.last_event_id}) is dated ${latest.last_transition_at}, later than now (${event.at}): a new event would be ordered before it and not take effect. Nothing was written.`, {
+        remediation: `Check this machine's clock (date -u). If it is right, the log of ${mission.slug} holds an event with a wrong date: find it with grep -n ${latest.last_event_id} ${eventLogPath(mission.dir)} and compare with git log -p.`,
+      })
+    }
+  }
 }

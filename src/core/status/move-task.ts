@@ -1,7 +1,7 @@
 import {
   existsSync, mkdirSync, readdirSync, readFileSync,
 } from 'node:fs'
-import {basename, join} from 'node:path'
+import {basename, dirname, join} from 'node:path'
 
 import type {Mission} from '../mission/mission-handle.js'
 import type {TaskReferenceRegistry} from '../tasks/task-reference-registry.js'
@@ -12,7 +12,10 @@ import {assertAutoCommitAllowed, commitFiles, specLabel} from '../git/auto-commi
 import {git} from '../git/git.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
 import {pythonIsoTimestamp} from '../io/clock.js'
+import {assertConfined} from '../io/confine.js'
+import {decodeText, encodeText, readRegularFile} from '../io/regular-file.js'
 import {assertWritable} from '../io/writable.js'
+import {laneBranch, readLanesManifest} from '../mission/lanes-manifest.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {CliError} from '../output/cli-error.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
@@ -52,19 +55,18 @@ function gitUserName(root: string): string {
 }
 
 /** Done needs the WP's lane branch merged into the current branch (upstream's ancestry check). */
-function doneAncestry(root: string, missionSlug: string, wpId: string, executionMode: string | undefined): 'missing' | 'ok' {
+function doneAncestry(root: string, mission: Mission, wpId: string, executionMode: string | undefined): 'missing' | 'ok' {
   if (executionMode === 'planning_artifact') return 'ok'
-  const lanesFile = join(root, 'kitty-specs', missionSlug, 'lanes.json')
-  if (!existsSync(lanesFile)) return 'missing'
+  let manifest
   try {
-    const manifest = JSON.parse(readFileSync(lanesFile, 'utf8')) as {lanes?: Array<{lane_id: string; wp_ids: string[]}>; mission_branch?: string}
-    const lane = manifest.lanes?.find(l => l.wp_ids.includes(wpId))
-    if (!lane) return 'missing'
-    const branch = `${manifest.mission_branch ?? `kitty/mission-${missionSlug}`}-${lane.lane_id}`
-    return git(['merge-base', '--is-ancestor', branch, 'HEAD'], root).code === 0 ? 'ok' : 'missing'
+    manifest = readLanesManifest(mission.dir)
   } catch {
     return 'missing'
   }
+
+  const lane = manifest?.lanes.find(l => l.wp_ids.includes(wpId))
+  if (!manifest || !lane) return 'missing'
+  return git(['merge-base', '--is-ancestor', '--end-of-options', laneBranch(manifest, lane.lane_id), 'HEAD'], root).code === 0 ? 'ok' : 'missing'
 }
 
 function reviewCycleFile(wpFile: string): {dir: string; number: number} {
@@ -120,7 +122,7 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
     const events = planLaneMove({
       actor: input.actor,
       approvalRef: input.approvalRef,
-      doneAncestry: to === 'done' ? doneAncestry(root, mission.slug, wpId, wpFile?.executionMode) : 'ok',
+      doneAncestry: to === 'done' ? doneAncestry(root, mission, wpId, wpFile?.executionMode) : 'ok',
       doneOverrideReason: input.doneOverrideReason,
       force: input.force,
       from,
@@ -140,7 +142,9 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
     const touched = [eventLogPath(mission.dir), snapshotPath(mission.dir)]
     assertWritable([...touched, ...(review ? [review.path] : []), ...(wpFile ? [wpFile.path] : [])])
     if (review) {
-      mkdirSync(join(review.path, '..'), {recursive: true})
+      // The review folder sits beside the prompt file; a link there would carry the write elsewhere.
+      assertConfined(mission.dir, dirname(review.path))
+      mkdirSync(dirname(review.path), {recursive: true})
       writeFileAtomic(review.path, review.text)
       touched.push(review.path)
     }
@@ -148,7 +152,8 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
     recordEvents(mission, events)
     if (wpFile) {
       const line = `- ${new Date().toISOString().slice(0, 19)}Z – ${input.actor} – shell_pid=${process.ppid} – Moved to ${to}${input.note ? `: ${input.note}` : ''}`
-      writeFileAtomic(wpFile.path, withActivityLine(readFileSync(wpFile.path, 'utf8'), line))
+      const {encoding, text} = decodeText(readRegularFile(wpFile.path) ?? Buffer.alloc(0))
+      writeFileAtomic(wpFile.path, encodeText(withActivityLine(text, line), encoding))
       touched.push(wpFile.path)
     }
 

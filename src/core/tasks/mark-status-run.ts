@@ -4,6 +4,7 @@ import type {TaskReferenceRegistry} from './task-reference-registry.js'
 
 import {assertAutoCommitAllowed, commitFiles, specLabel} from '../git/auto-commit.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
+import {encodeText} from '../io/regular-file.js'
 import {assertWritable} from '../io/writable.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {CliError} from '../output/cli-error.js'
@@ -51,7 +52,7 @@ export function runMarkStatus(request: MarkStatusRequest): MarkStatusRun {
     const written = plan.doc.text() !== tasks.doc.text()
     if (written) {
       assertWritable([tasks.path])
-      writeFileAtomic(tasks.path, plan.doc.text())
+      writeFileAtomic(tasks.path, encodeText(plan.doc.text(), tasks.encoding))
     }
 
     const count = plan.summary.updated

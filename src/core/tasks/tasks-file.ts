@@ -1,6 +1,6 @@
-import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {decodeText, readRegularFile, type TextEncoding} from '../io/regular-file.js'
 import {TaskDocument} from './task-document.js'
 import {readWorkPackageFiles, type WorkPackageFile} from './work-package-files.js'
 
@@ -8,6 +8,8 @@ export const tasksPath = (missionDir: string): string => join(missionDir, 'tasks
 
 export interface MissionTasks {
   doc: TaskDocument
+  /** How tasks.md was decoded; a rewrite encodes the same way, so untouched lines keep their bytes. */
+  encoding: TextEncoding
   /** False when the mission has no tasks.md (the document is then empty). */
   exists: boolean
   path: string
@@ -19,8 +21,9 @@ export function loadMissionTasks(missionDir: string): MissionTasks {
   const path = tasksPath(missionDir)
   const workPackages = readWorkPackageFiles(missionDir)
   const promptSubtasks = new Map([...workPackages].map(([id, file]) => [id, file.subtasks]))
-  const exists = existsSync(path)
+  const bytes = readRegularFile(path)
+  const {encoding, text} = bytes ? decodeText(bytes) : {encoding: 'utf8' as const, text: ''}
   return {
-    doc: new TaskDocument(exists ? readFileSync(path, 'utf8') : '', promptSubtasks), exists, path, workPackages,
+    doc: new TaskDocument(text, promptSubtasks), encoding, exists: bytes !== undefined, path, workPackages,
   }
 }

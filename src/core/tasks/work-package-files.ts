@@ -1,6 +1,8 @@
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {parse} from 'yaml'
+
+import {decodeText, readRegularFile} from '../io/regular-file.js'
 
 /** A WP prompt file `tasks/WPnn-<kebab>.md` and the frontmatter keys this CLI reads. */
 export interface WorkPackageFile {
@@ -18,7 +20,8 @@ export interface WorkPackageFile {
 const WP_FILE = /^(WP\d{2,})(?:[-_.].*)?\.md$/
 
 export function splitFrontmatter(text: string): {body: string; frontmatter: string | undefined} {
-  const match = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text)
+  // A byte-order mark (editors on Windows add one) must not hide the frontmatter.
+  const match = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text)
   return match ? {body: text.slice(match[0].length), frontmatter: match[1]} : {body: text, frontmatter: undefined}
 }
 
@@ -64,7 +67,9 @@ export function readWorkPackageFiles(missionDir: string): Map<string, WorkPackag
     const match = WP_FILE.exec(name)
     if (!match) continue
     const path = join(dir, name)
-    const file = parseWorkPackageFile(path, match[1], readFileSync(path, 'utf8'))
+    const bytes = readRegularFile(path)
+    if (!bytes) continue // removed meanwhile
+    const file = parseWorkPackageFile(path, match[1], decodeText(bytes).text)
     if (!files.has(file.wpId)) files.set(file.wpId, file)
   }
 

@@ -7,7 +7,7 @@ interface Forecast {
 
 /** `git merge-tree --write-tree`: merges without touching any worktree, index or ref. */
 async function forecastMerge(ctx: MergePreflightContext, ours: string, theirs: string): Promise<Forecast | undefined> {
-  const result = await ctx.git(['merge-tree', '--write-tree', '--name-only', '--no-messages', ours, theirs])
+  const result = await ctx.git(['merge-tree', '--write-tree', '--name-only', '--no-messages', '--end-of-options', ours, theirs])
   if (result.code !== 0 && result.code !== 1) return undefined
   const [tree, ...files] = result.stdout.split('\n').filter(Boolean)
   return {conflicts: result.code === 1 ? [...new Set(files)] : [], tree}

@@ -1,24 +1,14 @@
 import type {PreflightCheck} from 'spec-kitty/api'
 
-import {existsSync, readFileSync} from 'node:fs'
-
-function liveHolder(lockPath: string): number | undefined {
-  try {
-    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10)
-    process.kill(pid, 0)
-    return pid
-  } catch {
-    return undefined
-  }
-}
+import {existsSync} from 'node:fs'
 
 /** No other merge is running, and an interrupted merge of this mission is resumed or aborted first. */
 export const mergeLockCheck: PreflightCheck = {
   id: 'merge_in_progress',
   order: 100,
   async run(ctx) {
-    const holder = liveHolder(ctx.mergeLockPath)
-    if (holder !== undefined) {
+    const holder = ctx.mergeLockHolder
+    if (holder !== null) {
       return {
         details: {pid: holder}, message: `Another merge is running (process ${holder}).`, remediation: 'Wait for it to finish, then run the merge again.', verdict: 'blocker',
       }

@@ -27,7 +27,7 @@ export const cleanWorktreesCheck: PreflightCheck = {
     }
 
     // Untracked files in the primary checkout that the merge would bring in would block the update.
-    const incoming = await ctx.git(['diff', '--name-only', `${ctx.targetBranch}...${ctx.missionBranch}`])
+    const incoming = await ctx.git(['diff', '--name-only', '--end-of-options', `${ctx.targetBranch}...${ctx.missionBranch}`])
     if (incoming.code === 0) {
       const incomingFiles = new Set(incoming.stdout.split('\n').filter(Boolean))
       const collisions = (await changes(ctx, ctx.repoRoot, true)).filter(line => line.startsWith('?? ') && incomingFiles.has(line.slice(3)))

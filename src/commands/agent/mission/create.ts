@@ -42,7 +42,7 @@ export default class MissionCreate extends SpecKittyCommand {
       targetBranch: flags['target-branch'],
     })
     const {meta} = created
-    await publishLifecycleEvents(this.config, [
+    await publishLifecycleEvents(this.config, root, [
       {
         aggregateId: String(meta.mission_id), aggregateType: 'Mission', causationId: null, eventType: 'MissionCreated', occurredAt: String(meta.created_at), payload: {...meta}, projectRoot: root,
       },

@@ -20,7 +20,7 @@ export default class FinalizeTasks extends SpecKittyCommand {
     const {root} = findProjectRoot(process.cwd())
     const mission = resolveMission(root, flags.mission)
     const result = finalizeTasks(root, mission)
-    await publishLifecycleEvents(this.config, laneChangeEvents(root, mission, result.events))
+    await publishLifecycleEvents(this.config, root, laneChangeEvents(root, mission, result.events))
     return {
       document: {
         lanes: result.lanes.map(l => ({lane_id: l.lane_id, wp_ids: l.wp_ids})),

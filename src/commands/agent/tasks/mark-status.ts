@@ -49,6 +49,7 @@ Each id gets its own result: updated, already_satisfied or not_found; one missin
       const at = pythonIsoTimestamp()
       await publishLifecycleEvents(
         this.config,
+        root,
         updated.map(r => ({
           aggregateId: r.id.startsWith('WP') ? r.id : (run.doc.wpOfLine(run.doc.lines.findIndex(l => l.includes(r.id))) ?? r.id),
           aggregateType: 'WorkPackage' as const,

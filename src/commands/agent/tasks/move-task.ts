@@ -62,7 +62,7 @@ Forward moves write one event per hop (planned → for_review = 3 events). Movin
       to,
       wpId,
     })
-    await publishLifecycleEvents(this.config, laneChangeEvents(root, mission, result.events))
+    await publishLifecycleEvents(this.config, root, laneChangeEvents(root, mission, result.events))
     const moved = result.events.length > 0
     return {
       document: {

@@ -10,6 +10,7 @@ export default class AuthLogin extends PluginCommand {
 Prefer --token-stdin: a token given with --token is on the command line, where the shell history, ps and DEBUG=* logs can see it.`
   static examples = [
     'printf %s "$TOKEN" | <%= config.bin %> auth login --server https://sync.example.com --token-stdin',
+    'printf \'%s\\n%s\\n\' "$TOKEN" "$REFRESH" | <%= config.bin %> auth login --server https://sync.example.com --token-stdin --expires-in 3600',
     '<%= config.bin %> auth login --server https://sync.example.com --token "$TOKEN" --refresh-token "$REFRESH" --expires-in 3600',
   ]
   static flags = {
@@ -18,7 +19,7 @@ Prefer --token-stdin: a token given with --token is on the command line, where t
     'refresh-token': Flags.string({description: 'Refresh token used when the access token expires.'}),
     server: Flags.string({description: 'Sync server URL (https://, or http:// on loopback only).', required: true}),
     token: Flags.string({description: 'Access token (visible to ps and the shell history; see --token-stdin).', exactlyOne: ['token', 'token-stdin']}),
-    'token-stdin': Flags.boolean({description: 'Read the access token from standard input (first line).', exactlyOne: ['token', 'token-stdin']}),
+    'token-stdin': Flags.boolean({description: 'Read the access token from standard input (first line) and, when there is one, the refresh token (second line).', exactlyOne: ['token', 'token-stdin']}),
   }
   static summary = 'Log in to a sync server.'
 
@@ -30,11 +31,14 @@ Prefer --token-stdin: a token given with --token is on the command line, where t
       throw new CommandError('insecure_server_url', (error as Error).message, 'Use an https:// URL (http:// is accepted for 127.0.0.1 and localhost only).', 2)
     }
 
-    const token = flags['token-stdin'] ? await readFirstLine(process.stdin) : flags.token!
+    const [stdinToken, stdinRefresh] = flags['token-stdin'] ? await readLines(process.stdin, 2) : []
+    const token = flags['token-stdin'] ? stdinToken : flags.token!
     if (!token) throw new CommandError('usage_error', 'No access token on standard input.', 'printf %s "$TOKEN" | spec-kitty auth login --server <url> --token-stdin', 2)
+    if (stdinRefresh && flags['refresh-token']) throw new CommandError('usage_error', 'The refresh token came both on standard input and as --refresh-token.', 'Give it one way: the second line of standard input (preferred) or --refresh-token.', 2)
+    const refreshToken = stdinRefresh || flags['refresh-token'] || null
     const expiresAt = flags['expires-in'] ? new Date(Date.now() + (flags['expires-in'] * 1000)).toISOString() : null
     writeSession({
-      access_token: token, account: flags.account, expires_at: expiresAt, refresh_token: flags['refresh-token'] ?? null, server: new URL(flags.server).origin,
+      access_token: token, account: flags.account, expires_at: expiresAt, refresh_token: refreshToken, server: new URL(flags.server).origin,
     })
     return {
       document: {
@@ -44,13 +48,13 @@ Prefer --token-stdin: a token given with --token is on the command line, where t
   }
 }
 
-/** The first line of a stream, trimmed (a token piped in, with or without a newline). */
-async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
+/** The first `count` lines of a stream, trimmed (tokens piped in, with or without a final newline). */
+async function readLines(stream: NodeJS.ReadableStream, count: number): Promise<string[]> {
   let text = ''
   for await (const chunk of stream) {
     text += String(chunk)
-    if (text.includes('\n')) break
+    if (text.split('\n').length > count) break
   }
 
-  return text.split('\n')[0].trim()
+  return text.split('\n').slice(0, count).map(line => line.trim())
 }

@@ -23,7 +23,18 @@ export default class SyncNow extends PluginCommand {
     try {
       const result = await drainOutbox(outbox, session, AbortSignal.timeout(60_000), tty ? (sent, total) => process.stderr.write(`\rsent ${sent}/${total}`) : undefined)
       if (tty) process.stderr.write('\n')
-      return {document: {queue_depth: outbox.ids().length, rejected: result.rejected, sent: result.sent}, exitCode: 0, human: [`Sent ${result.sent} event(s); the queue is empty.`]}
+      const remaining = outbox.ids().length
+      // The exit code is the truth about the queue: anything left (an unreadable file, one queued
+      // meanwhile) means this run did not finish the job.
+      if (remaining > 0) {
+        return {
+          document: {error: {code: 'sync.events_remaining', message: `${remaining} event(s) are still queued after sending ${result.sent}.`, remediation: `Run spec-kitty sync now again; if the count does not go down, inspect ${outbox.dir}.`}, queue_depth: remaining},
+          exitCode: 1,
+          human: [`Sent ${result.sent} event(s); ${remaining} event(s) are still queued.`],
+        }
+      }
+
+      return {document: {queue_depth: 0, rejected: result.rejected, sent: result.sent}, exitCode: 0, human: [`Sent ${result.sent} event(s); the queue is empty.`]}
     } catch (error) {
       if (!(error instanceof SyncFailure)) throw error
       const remaining = outbox.ids().length
