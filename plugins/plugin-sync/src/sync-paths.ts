@@ -13,6 +13,13 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The outbox of one server and account: events queued for one identity never go to another. */
 export function outboxDir(server: string, account: string, env: NodeJS.ProcessEnv = process.env): string {
-  const scope = createHash('sha256').update(`${server.replace(/\/+$/, '').toLowerCase()}|${account.toLowerCase()}`).digest('hex').slice(0, 16)
+  const scope = createHash('sha256').update(`${withoutTrailingSlashes(server).toLowerCase()}|${account.toLowerCase()}`).digest('hex').slice(0, 16)
   return join(stateDir(env), 'outbox', scope)
+}
+
+/** `https://x//` → `https://x`, in one pass (a `/\/+$/` pattern is quadratic on a run of slashes). */
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length
+  while (end > 0 && url[end - 1] === '/') end--
+  return url.slice(0, end)
 }

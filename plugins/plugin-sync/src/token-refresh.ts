@@ -39,7 +39,7 @@ export async function freshSession(session: Session, signal: AbortSignal, env: N
 
     if (response.status >= 300 && response.status < 400) throw new SyncFailure('sync.server_error', `the server answered the session refresh with a redirect (HTTP ${response.status}); not followed`, false)
     if (!response.ok) throw new SyncFailure('sync.server_error', `session refresh failed with HTTP ${response.status}`, true)
-    const body = validRefreshAnswer(await response.json().catch(() => undefined))
+    const body = validRefreshAnswer(await response.json().catch(() => {}))
     const refreshed: Session = {
       ...session,
       access_token: body.access_token,

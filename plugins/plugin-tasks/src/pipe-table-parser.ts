@@ -11,7 +11,7 @@ import {
  * a second one), and removed again by `pending` when it was appended beyond the header's width.
  */
 
-const SEPARATOR = /^\s*\|?(?:\s*:?-+:?\s*\|)+\s*:?-*:?\s*\|?\s*$/
+const SEPARATOR_CELL = /^\s*:?-+:?\s*$/
 const MARKER = /^\[([ DdXx])\]$/
 const ID_HEADER = /^(?:(?:subtask|task)\s*(?:id)?|id|#)$/i
 const STATUS_HEADER = /^status$/i
@@ -32,6 +32,19 @@ export interface PipeRow {
 
 const splitPipes = (line: string): string[] => (line.includes('\\') ? line.split(/(?<!\\)\|/) : line.split('|'))
 const isPipeLine = (line: string): boolean => line.trimStart().startsWith('|')
+
+/**
+ * `|---|:--:|` and friends: every cell dashes with optional alignment colons. Checked cell by cell,
+ * in one pass: the single-pattern form nested blanks inside a repeated group, which takes cubic
+ * time on a line such as `| - |` followed by thousands of spaces.
+ */
+function isSeparator(line: string): boolean {
+  const cells = line.trim().split('|')
+  if (cells.length < 2) return false
+  if (cells[0].trim() === '') cells.shift()
+  if (cells.length > 0 && cells.at(-1)!.trim() === '') cells.pop()
+  return cells.length > 0 && cells.every(cell => SEPARATOR_CELL.test(cell))
+}
 
 interface TableHeader {
   idColumn: number
@@ -56,7 +69,7 @@ function tableHeaders(doc: TaskDocumentView): Array<TableHeader | undefined> {
   let current: TableHeader | undefined
   for (const [line, text] of doc.lines.entries()) {
     if (doc.fenced[line] || !isPipeLine(text)) current = undefined
-    else if (SEPARATOR.test(text) && line > 0 && isPipeLine(doc.lines[line - 1]) && !doc.fenced[line - 1]) current = readHeader(doc.lines[line - 1])
+    else if (isSeparator(text) && line > 0 && isPipeLine(doc.lines[line - 1]) && !doc.fenced[line - 1]) current = readHeader(doc.lines[line - 1])
     headers.push(current)
   }
 
@@ -68,7 +81,7 @@ export const pipeRows = perDocument((doc: TaskDocumentView): PipeRow[] => {
   const headers = tableHeaders(doc)
   for (const [line, text] of doc.lines.entries()) {
     const header = headers[line]
-    if (!header || SEPARATOR.test(text)) continue
+    if (!header || isSeparator(text)) continue
     const cells = splitPipes(text)
     const {idColumn, statusColumn, wpColumn} = header
     const idCell = plainText(cells[idColumn + 1] ?? '')
@@ -101,8 +114,9 @@ export const pipeRows = perDocument((doc: TaskDocumentView): PipeRow[] => {
 })
 
 function withCell(cell: string, marker: string): string {
-  const lead = /^\s*/.exec(cell)![0] || ' '
-  const trail = /\s*$/.exec(cell)![0] || ' '
+  // Sliced, not matched: a trailing-blanks pattern is quadratic on a long run of blanks.
+  const lead = cell.slice(0, cell.length - cell.trimStart().length) || ' '
+  const trail = cell.slice(cell.trimEnd().length) || ' '
   return lead + marker + trail
 }
 

@@ -1,8 +1,8 @@
-import {type Mission, projectRootOf} from '../mission/mission-handle.js'
 import type {LaneOrGenesis} from './lanes.js'
 import type {StatusEvent} from './status-event.js'
 
 import {assertWritable} from '../io/writable.js'
+import {type Mission, projectRootOf} from '../mission/mission-handle.js'
 import {CliError} from '../output/cli-error.js'
 import {appendEvents, eventLogPath, readEventLog} from './event-log.js'
 import {journalEvents} from './publication-journal.js'

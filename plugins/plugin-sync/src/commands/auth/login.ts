@@ -10,7 +10,7 @@ export default class AuthLogin extends PluginCommand {
 Prefer --token-stdin: a token given with --token is on the command line, where the shell history, ps and DEBUG=* logs can see it.`
   static examples = [
     'printf %s "$TOKEN" | <%= config.bin %> auth login --server https://sync.example.com --token-stdin',
-    'printf \'%s\\n%s\\n\' "$TOKEN" "$REFRESH" | <%= config.bin %> auth login --server https://sync.example.com --token-stdin --expires-in 3600',
+    String.raw`printf '%s\n%s\n' "$TOKEN" "$REFRESH" | <%= config.bin %> auth login --server https://sync.example.com --token-stdin --expires-in 3600`,
     '<%= config.bin %> auth login --server https://sync.example.com --token "$TOKEN" --refresh-token "$REFRESH" --expires-in 3600',
   ]
   static flags = {
