@@ -49,7 +49,7 @@ function regexLiterals(): Array<{flags: string; source: string; where: string}> 
 }
 
 /** Lines that drive backtracking patterns into their worst case: long runs and alternations. */
-export function adversarialLines(length = 10_000): string[] {
+function adversarialLines(length = 10_000): string[] {
   const singles = [' ', '\t', '-', '|', ':', '*', '[', ']', 'T', '0', 'a', '.', '/', '_', '#', '`', '\\', '(', '"', '=', '\u00A0', '–']
   const pairs = [' -', '- ', '| ', ' |', '|-', '**', 'T0', '0 ', ', ', '- [', '[ ]', ' :', 'a ', String.raw`\|`, ' \t']
   const lines: string[] = []
@@ -91,7 +91,7 @@ describe('regular expressions on file content run in linear time', function () {
       let timer = setTimeout(() => hang(), 10_000)
       const hang = () => {
         const index = patterns.findIndex(p => p.where === last)
-        void worker.terminate()
+        worker.terminate().catch(() => {})
         resolve({hung: patterns[index + 1]?.where ?? last})
       }
 
@@ -102,7 +102,7 @@ describe('regular expressions on file content run in linear time', function () {
           timer = setTimeout(() => hang(), 10_000)
         } else {
           clearTimeout(timer)
-          void worker.terminate()
+          worker.terminate().catch(() => {})
           resolve({slow: message.slow})
         }
       })

@@ -58,16 +58,17 @@ const TOKEN = /^[\u0021-\u007E]{1,8192}$/
 /** A year: longer lifetimes are not what any OAuth server hands out, and would overflow a Date. */
 const MAX_EXPIRES_IN = 365 * 24 * 3600
 
+const refusedAnswer = (why: string): SyncFailure => new SyncFailure('sync.server_error', `the session refresh answer was refused: ${why}`, false)
+
 /**
  * Check the refresh answer before anything is stored: a token that is not a printable string, or a
  * lifetime that is not a sane number of seconds, would brick the session file.
  */
 export function validRefreshAnswer(body: unknown): {access_token: string; expires_in: number; refresh_token?: string} {
   const answer = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
-  const invalid = (why: string) => new SyncFailure('sync.server_error', `the session refresh answer was refused: ${why}`, false)
-  if (typeof answer.access_token !== 'string' || !TOKEN.test(answer.access_token)) throw invalid('access_token is not a token')
-  if (answer.refresh_token !== undefined && (typeof answer.refresh_token !== 'string' || !TOKEN.test(answer.refresh_token))) throw invalid('refresh_token is not a token')
+  if (typeof answer.access_token !== 'string' || !TOKEN.test(answer.access_token)) throw refusedAnswer('access_token is not a token')
+  if (answer.refresh_token !== undefined && (typeof answer.refresh_token !== 'string' || !TOKEN.test(answer.refresh_token))) throw refusedAnswer('refresh_token is not a token')
   const expiresIn = answer.expires_in ?? 3600
-  if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) throw invalid('expires_in is not a number of seconds up to a year')
+  if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) throw refusedAnswer('expires_in is not a number of seconds up to a year')
   return {access_token: answer.access_token, expires_in: expiresIn, refresh_token: answer.refresh_token as string | undefined}
 }
