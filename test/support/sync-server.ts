@@ -25,6 +25,10 @@ export class SyncTestServer {
   readonly arrivals = new Map<string, number>()
   readonly tokens = new Set<string>(['good-token'])
   refreshes = 0
+  /** A hostile or broken server: answers the batch with these results instead of honest acks. */
+  ackOverride: ((events: Array<Record<string, unknown>>) => unknown[]) | undefined
+  /** Answers POST /oauth/token itself (a redirect, a malformed body) instead of refreshing. */
+  refreshOverride: ((response: import('node:http').ServerResponse) => void) | undefined
   private readonly http: Server
   private readonly sockets = new Set<Socket>()
   private readonly wss = new WebSocketServer({noServer: true})
@@ -52,6 +56,11 @@ export class SyncTestServer {
           }
 
           const frame = JSON.parse(String(data)) as {events: Array<Record<string, unknown>>; type: string}
+          if (this.ackOverride) {
+            ws.send(JSON.stringify({results: this.ackOverride(frame.events), type: 'ack'}))
+            return
+          }
+
           const results = frame.events.map(event => {
             const id = String(event.event_id)
             const seen = this.arrivals.get(id) ?? 0
@@ -88,6 +97,12 @@ export class SyncTestServer {
   }
 
   private handleHttp(request: IncomingMessage, response: import('node:http').ServerResponse): void {
+    if (request.method === 'POST' && request.url === '/oauth/token' && this.refreshOverride) {
+      this.refreshes++
+      this.refreshOverride(response)
+      return
+    }
+
     if (request.method === 'POST' && request.url === '/oauth/token') {
       let body = ''
       request.on('data', chunk => {

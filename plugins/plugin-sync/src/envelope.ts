@@ -69,12 +69,28 @@ function projectUuid(projectRoot: string): string {
   return /^\s+uuid:\s*['"]?([\w-]+)/m.exec(readFileSync(config, 'utf8'))?.[1] ?? ''
 }
 
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+
+/**
+ * The envelope of a local event gets an id derived from that event's id: its time part, then 16
+ * characters of a hash. The same local event handed over twice (a crashed command's events are
+ * replayed) becomes the same outbox file and one event at the server, which dedupes by event_id.
+ */
+export function envelopeIdFor(causationId: null | string): string | undefined {
+  if (causationId === null || !ULID.test(causationId.toUpperCase())) return undefined
+  const digest = createHash('sha256').update(`spec-kitty-envelope:${causationId.toUpperCase()}`).digest()
+  let random = ''
+  for (let i = 0; i < 16; i++) random += CROCKFORD[digest[i] % 32]
+  return causationId.toUpperCase().slice(0, 10) + random
+}
+
 export function buildEnvelopes(events: readonly LifecycleEvent[], env: NodeJS.ProcessEnv = process.env): EventEnvelope[] {
   if (events.length === 0) return []
   const first = tickClock(events.length, env)
   const node = nodeId()
   return events.map((event, i) => {
-    const eventId = nextId()
+    const eventId = envelopeIdFor(event.causationId) ?? nextId()
     return {
       aggregate_id: event.aggregateId,
       aggregate_type: event.aggregateType,

@@ -12,6 +12,7 @@ import {excludeFromGit} from '../git/exclude.js'
 import {
   currentBranch, git, gitOk, revParse,
 } from '../git/git.js'
+import {listWorktrees} from '../git/worktrees.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {removeRuntimeTree} from '../io/confine.js'
 import {acquireLock} from '../io/file-lock.js'
@@ -19,6 +20,7 @@ import {assertWritable} from '../io/writable.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {missionNumber, readMissionMeta, writeMissionMeta} from '../mission/mission-meta.js'
 import {CliError} from '../output/cli-error.js'
+import {shellQuote} from '../output/shell-quote.js'
 import {readMissionStatus, recordEvents} from '../status/mission-status.js'
 import {MERGE_LOCK_STALE_AFTER_MS, mergeWorkspacePath} from './merge-context.js'
 import {
@@ -43,13 +45,7 @@ export interface ExecuteOptions {
 
 /** Where the target branch is checked out, so its files follow the ref when it moves. */
 function checkoutOf(root: string, branch: string): string | undefined {
-  const list = gitOk(['worktree', 'list', '--porcelain'], root)
-  for (const block of list.split('\n\n')) {
-    const path = /^worktree (.+)$/m.exec(block)?.[1]
-    if (path && block.includes(`\nbranch refs/heads/${branch}`)) return path
-  }
-
-  return undefined
+  return listWorktrees(root).find(worktree => worktree.branch === branch)?.path
 }
 
 /**
@@ -74,6 +70,24 @@ function prepareWorkspace(root: string, workspace: string, missionBranch: string
 
 function inWorkspace(workspace: string, args: string[], code = 'merge_failed'): string {
   return gitOk(args, workspace, code)
+}
+
+/**
+ * A merge, squash or rebase in the workspace. Its failure is a conflict only when git left unmerged
+ * paths; anything else (a hook that declined, a ref git cannot read) is `merge_failed` in git's
+ * own words, so nobody goes looking for a conflict that is not there.
+ */
+function mergeStep(workspace: string, args: string[], messages: {conflict: string; what: string}): void {
+  const result = git(args, workspace)
+  if (result.code === 0) return
+  const unmerged = git(['diff', '--name-only', '--diff-filter=U'], workspace).stdout.split('\n').filter(Boolean)
+  git([args[0], '--abort'], workspace)
+  const words = (result.stdout + result.stderr).trim().split('\n').slice(-3).join(' ')
+  if (unmerged.length > 0) {
+    throw new CliError('merge_conflict', `${messages.what} conflicts in ${unmerged.join(', ')}: ${words}`, {fields: {conflicting_files: unmerged}, remediation: messages.conflict})
+  }
+
+  throw new CliError('merge_failed', `${messages.what} failed: ${words}`, {remediation: `Run it yourself to see what git needs: cd ${shellQuote(workspace)} && git ${args.map(arg => shellQuote(arg)).join(' ')}`})
 }
 
 /** max+1 over the integer mission numbers of every mission in the working tree (upstream's rule). */
@@ -123,13 +137,10 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
       for (const lane of ctx.lanes) {
         if (state.completed_lanes.includes(lane.laneId)) continue
         const before = inWorkspace(workspace, ['rev-parse', 'HEAD']).trim()
-        const merged = git(['merge', '--no-ff', '--no-edit', '-m', `Merge ${lane.branch} into ${ctx.missionBranch}`, '--end-of-options', lane.branch], workspace)
-        if (merged.code !== 0) {
-          git(['merge', '--abort'], workspace)
-          throw new CliError('merge_conflict', `Merging ${lane.branch} into ${ctx.missionBranch} failed: ${(merged.stdout + merged.stderr).trim().split('\n').slice(-3).join(' ')}`, {
-            remediation: `Resolve the conflict on ${lane.branch}, then: spec-kitty merge --mission ${mission.slug} --resume`,
-          })
-        }
+        mergeStep(workspace, ['merge', '--no-ff', '--no-edit', '-m', `Merge ${lane.branch} into ${ctx.missionBranch}`, '--end-of-options', lane.branch], {
+          conflict: `Resolve the conflict on ${lane.branch}, then: spec-kitty merge --mission ${mission.slug} --resume`,
+          what: `Merging ${lane.branch} into ${ctx.missionBranch}`,
+        })
 
         const after = inWorkspace(workspace, ['rev-parse', 'HEAD']).trim()
         if (after !== before) gitOk(['update-ref', `refs/heads/${ctx.missionBranch}`, after, before], root)
@@ -146,16 +157,17 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
       const targetBefore = revParse(`refs/heads/${ctx.targetBranch}`, root)!
       state.target_before ??= targetBefore
       const missionTip = revParse(`refs/heads/${ctx.missionBranch}`, root)!
+      const resolveOnMission = `Merge ${ctx.targetBranch} into ${ctx.missionBranch} and resolve the conflict there, then: spec-kitty merge --mission ${mission.slug} --resume`
       if (ctx.strategy === 'rebase') {
         inWorkspace(workspace, ['checkout', '--quiet', '--detach', missionTip])
-        inWorkspace(workspace, ['rebase', '--quiet', targetBefore], 'merge_conflict')
+        mergeStep(workspace, ['rebase', '--quiet', targetBefore], {conflict: resolveOnMission, what: `Rebasing ${ctx.missionBranch} onto ${ctx.targetBranch}`})
       } else {
         inWorkspace(workspace, ['checkout', '--quiet', '--detach', targetBefore])
         if (ctx.strategy === 'squash') {
-          inWorkspace(workspace, ['merge', '--squash', '--quiet', '--end-of-options', ctx.missionBranch], 'merge_conflict')
+          mergeStep(workspace, ['merge', '--squash', '--quiet', '--end-of-options', ctx.missionBranch], {conflict: resolveOnMission, what: `Squashing ${ctx.missionBranch} onto ${ctx.targetBranch}`})
           if (git(['diff', '--cached', '--quiet'], workspace).code !== 0) inWorkspace(workspace, ['commit', '--quiet', '--no-verify', '-m', `feat(${ctx.missionBranch}): squash merge of mission`])
         } else {
-          inWorkspace(workspace, ['merge', '--no-ff', '--quiet', '-m', `Merge ${ctx.missionBranch} into ${ctx.targetBranch}`, '--end-of-options', ctx.missionBranch], 'merge_conflict')
+          mergeStep(workspace, ['merge', '--no-ff', '--quiet', '-m', `Merge ${ctx.missionBranch} into ${ctx.targetBranch}`, '--end-of-options', ctx.missionBranch], {conflict: resolveOnMission, what: `Merging ${ctx.missionBranch} into ${ctx.targetBranch}`})
         }
       }
 

@@ -1,4 +1,6 @@
-import {existsSync} from 'node:fs'
+import {
+  existsSync, readdirSync, statSync,
+} from 'node:fs'
 
 import type {StatusEvent} from '../status/status-event.js'
 import type {Mission} from './mission-handle.js'
@@ -9,8 +11,11 @@ import {
   branchExists, dirtyPaths, gitOk, revParse,
 } from '../git/git.js'
 import {assertWorkingRepository} from '../git/repository.js'
+import {worktreeAt} from '../git/worktrees.js'
+import {assertConfined} from '../io/confine.js'
 import {worktreePath} from '../merge/merge-context.js'
 import {CliError} from '../output/cli-error.js'
+import {shellQuote} from '../output/shell-quote.js'
 import {eventLogPath} from '../status/event-log.js'
 import {planLaneMove} from '../status/lane-move.js'
 import {laneOf, readMissionStatus, recordEvents} from '../status/mission-status.js'
@@ -30,6 +35,24 @@ export interface ImplementResult {
 }
 
 const LANDED = new Set(['approved', 'done'])
+
+/**
+ * What is at a lane's worktree path: git's worktree on the lane branch (reused), nothing or an empty
+ * folder (created there), or anything else, refused: reusing a folder that is not that worktree
+ * would put the agent's commits on whatever branch the folder belongs to.
+ */
+function laneWorktreeState(root: string, worktree: string, branch: string): 'create' | 'reuse' {
+  assertConfined(root, worktree)
+  if (!existsSync(worktree)) return 'create'
+  const registered = worktreeAt(root, worktree)
+  if (registered?.branch === branch) return 'reuse'
+  // git worktree add accepts an empty folder as its target.
+  if (!registered && statSync(worktree).isDirectory() && readdirSync(worktree).length === 0) return 'create'
+
+  throw new CliError('worktree_path_occupied', `${worktree} is ${registered ? `the worktree of ${registered.branch ?? 'a detached HEAD'}` : 'not a git worktree of this repository'}, not the lane worktree of ${branch}.`, {
+    remediation: registered ? `Remove it (git worktree remove ${shellQuote(worktree)}), then run implement again.` : `Move it out of the way (mv ${shellQuote(worktree)} ${shellQuote(`${worktree}.bak`)}), then run implement again.`,
+  })
+}
 
 /**
  * `implement WPnn`: the lane worktree on `<mission_branch>-<lane>` (created from the mission branch,
@@ -65,7 +88,8 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
       })
     }
 
-    if (existsSync(worktree) && dirtyPaths(worktree).length > 0) {
+    const reuse = laneWorktreeState(root, worktree, branch)
+    if (reuse === 'reuse' && dirtyPaths(worktree).length > 0) {
       throw new CliError('worktree_dirty', `The lane worktree ${worktree} has uncommitted changes.`, {remediation: `Commit or stash them in ${worktree}, then run implement again.`})
     }
 
@@ -78,7 +102,7 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
     }
 
     let created = false
-    if (!existsSync(worktree)) {
+    if (reuse === 'create') {
       excludeFromGit(root, '/.worktrees/')
       const args = branchExists(branch, root) ? ['worktree', 'add', '--quiet', '--end-of-options', worktree, branch] : ['worktree', 'add', '--quiet', '-b', branch, '--end-of-options', worktree, manifest.mission_branch]
       gitOk(args, root, 'worktree_failed')

@@ -63,7 +63,9 @@ describe('file lock', () => {
   })
 
   it('trusts a lock of another PID namespace until staleAfterMs, then breaks it', () => {
-    const foreign = `${formatIdentity({...selfIdentity(), pid: 1, pidNs: 'pid:[1]', start: '5'})}\n`
+    const foreign = `${formatIdentity({
+      ...selfIdentity(), pid: 1, pidNs: 'pid:[1]', start: '5',
+    })}\n`
     writeFileSync(path, foreign)
     expect(() => acquireLock(path, {staleAfterMs: 10_000, timeoutMs: 100, what: 'test'})).to.throw(/Timed out/)
     expect(readFileSync(path, 'utf8')).to.equal(foreign)
