@@ -1,5 +1,7 @@
 import {createHash} from 'node:crypto'
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {
+  lstatSync, readdirSync, readFileSync, readlinkSync,
+} from 'node:fs'
 import {join, relative} from 'node:path'
 
 /**
@@ -10,7 +12,9 @@ export function fileTreeFingerprint(dir: string): string {
   const walk = (d: string): string[] => readdirSync(d, {withFileTypes: true}).flatMap(entry => {
     if (entry.name === '.git') return []
     const path = join(d, entry.name)
-    const {mode, mtimeMs, size} = statSync(path)
+    // A link is recorded as a link (its target), never followed: hostile tests plant dangling ones.
+    if (entry.isSymbolicLink()) return [`${relative(dir, path)} -> ${readlinkSync(path)}`]
+    const {mode, mtimeMs, size} = lstatSync(path)
     if (entry.isDirectory()) return [`${relative(dir, path)}/ ${mode.toString(8)}`, ...walk(path)]
     return [`${relative(dir, path)} ${mode.toString(8)} ${size} ${mtimeMs} ${createHash('sha1').update(readFileSync(path)).digest('hex')}`]
   })

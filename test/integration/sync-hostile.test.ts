@@ -1,0 +1,190 @@
+import {expect} from 'chai'
+import {spawnSync} from 'node:child_process'
+import {
+  existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync,
+} from 'node:fs'
+import {createServer} from 'node:http'
+import {type AddressInfo} from 'node:net'
+import {join} from 'node:path'
+
+import {outboxDir} from '../../plugins/plugin-sync/src/sync-paths.js'
+import {pidNsTag} from '../../src/core/io/process-identity.js'
+import {fileTreeFingerprint} from '../support/fingerprint.js'
+import {createMission} from '../support/missions.js'
+import {CLI, parseJson, Sandbox} from '../support/sandbox.js'
+import {SyncTestServer} from '../support/sync-server.js'
+
+/**
+ * A misbehaving or compromised sync server: every byte it sends is hostile. Its acks decide which
+ * queued files are deleted, its refresh answers what is stored, its redirects where a refresh token
+ * goes. None of that may touch a file outside the outbox or lose an event.
+ */
+describe('plugin-sync against a hostile server', function () {
+  this.timeout(120_000)
+  let sandbox: Sandbox
+  let server: SyncTestServer
+  let slug: string
+  let env: NodeJS.ProcessEnv
+
+  const queued = (): string[] => {
+    const dir = outboxDir(server.url, 'default', sandbox.env)
+    return existsSync(dir) ? readdirSync(dir).filter(f => f.endsWith('.json')) : []
+  }
+
+  const move = (wp: string, to: string, extraEnv: NodeJS.ProcessEnv = {}) => sandbox.cliAsync(['agent', 'tasks', 'move-task', wp, '--to', to, '--mission', slug, '--no-auto-commit', '--json'], {env: {...env, ...extraEnv}})
+  const sessionFile = () => join(String(sandbox.env.SPEC_KITTY_CONFIG_DIR), 'session.json')
+  const expireSession = () => {
+    const session = JSON.parse(readFileSync(sessionFile(), 'utf8'))
+    writeFileSync(sessionFile(), JSON.stringify({...session, expires_at: '2020-01-01T00:00:00.000Z', refresh_token: 'good-refresh'}), {mode: 0o600})
+  }
+
+  beforeEach(async () => {
+    sandbox = new Sandbox()
+    sandbox.initProject()
+    slug = createMission(sandbox).slug
+    server = await new SyncTestServer().listen()
+    env = {SPEC_KITTY_ENABLE_SAAS_SYNC: '1', SPEC_KITTY_SYNC_BUDGET_MS: '2500'}
+    expect(sandbox.cli(['auth', 'login', '--server', server.url, '--token', 'good-token']).code).to.equal(0)
+  })
+
+  afterEach(async () => {
+    await server.close()
+    sandbox.cleanup()
+  })
+
+  it('acks for ids that were not sent (paths, repeats) are ignored: no file outside the outbox changes', async () => {
+    sandbox.write('package.json', '{"name": "victim"}\n')
+    const config = String(sandbox.env.SPEC_KITTY_CONFIG_DIR)
+    const before = {config: fileTreeFingerprint(config), repo: fileTreeFingerprint(sandbox.repo)}
+    server.ackOverride = events => [
+      {event_id: '../../../repo/package', status: 'accepted'},
+      {event_id: '../../../../home/.config/spec-kitty/session', status: 'duplicate'},
+      {event_id: '../../escaped', reason: 'pwned', status: 'rejected'},
+      // Only the claim is really acknowledged (on every attempt), once for real and once repeated.
+      ...events.filter(event => (event.payload as {to_lane: string}).to_lane === 'claimed').flatMap(event => [{event_id: event.event_id, status: 'accepted'}, {event_id: event.event_id, status: 'rejected'}]),
+    ]
+    const result = await move('WP01', 'in_progress')
+    expect(result.code, result.stderr).to.equal(0)
+    expect(parseJson(result.stdout)).to.include({new_lane: 'in_progress'})
+    expect(result.stderr).to.match(/diagnostic_code=sync.server_error .*acknowledged only part of the batch/)
+    expect(queued(), 'the event acked for real left; the unacked one stays').to.have.length(1)
+    expect(fileTreeFingerprint(config)).to.equal(before.config)
+    expect(readFileSync(join(sandbox.repo, 'package.json'), 'utf8')).to.equal('{"name": "victim"}\n')
+    const repoAfter = fileTreeFingerprint(sandbox.repo).split('\n').filter(line => !line.startsWith('kitty-specs/'))
+    expect(repoAfter).to.deep.equal(before.repo.split('\n').filter(line => !line.startsWith('kitty-specs/')))
+    expect(readdirSync(sandbox.dir).sort()).to.deep.equal(['home', 'repo'])
+  })
+
+  it('sync now exits 1 while anything stays queued: a half-acked batch, an unreadable outbox file', async () => {
+    server.fault = 'never-answer'
+    await move('WP01', 'in_progress')
+    expect(queued()).to.have.length(2)
+    server.fault = 'healthy'
+    server.ackOverride = events => [{event_id: events[0].event_id, status: 'accepted'}]
+    const half = await sandbox.cliAsync(['sync', 'now', '--json'], {env})
+    expect(half.code, half.stdout).to.equal(1)
+    expect(parseJson(half.stdout)).to.include({queue_depth: 1})
+    server.ackOverride = undefined
+    writeFileSync(join(outboxDir(server.url, 'default', sandbox.env), '01J0000000000000000000000Z.json'), 'not json')
+    const unreadable = await sandbox.cliAsync(['sync', 'now', '--json'], {env})
+    expect(unreadable.code, unreadable.stdout).to.equal(1)
+    expect((parseJson(unreadable.stdout).error as {code: string}).code).to.equal('sync.events_remaining')
+    expect(queued(), 'every real event was delivered; only the unreadable file is left').to.deep.equal(['01J0000000000000000000000Z.json'])
+  })
+
+  it('a refresh answered with a redirect to another origin is not followed: the refresh token stays home', async () => {
+    const elsewhere: string[] = []
+    const thief = createServer((request, response) => {
+      let body = ''
+      request.on('data', chunk => {
+        body += chunk
+      })
+      request.on('end', () => {
+        elsewhere.push(body)
+        response.writeHead(200, {'content-type': 'application/json'}).end('{"access_token": "stolen", "expires_in": 3600}')
+      })
+    })
+    await new Promise<void>(done => {
+      thief.listen(0, '127.0.0.1', () => done())
+    })
+    try {
+      server.refreshOverride = response => response.writeHead(307, {location: `http://127.0.0.1:${(thief.address() as AddressInfo).port}/oauth/token`}).end()
+      expireSession()
+      const session = readFileSync(sessionFile(), 'utf8')
+      const result = await move('WP01', 'claimed')
+      expect(result.code).to.equal(0)
+      expect(result.stderr).to.match(/diagnostic_code=sync.server_error .*redirect/)
+      expect(elsewhere, 'the other origin received the refresh request').to.deep.equal([])
+      expect(readFileSync(sessionFile(), 'utf8')).to.equal(session)
+    } finally {
+      thief.close()
+    }
+  })
+
+  it('a refresh answer with a non-string token or an absurd lifetime is refused, the session kept', async () => {
+    for (const body of [{access_token: 42, expires_in: 3600}, {access_token: 'ok-token', expires_in: 1e300}, {access_token: 'two words', expires_in: 60}, {access_token: 'ok-token', refresh_token: ['x']}]) {
+      server.refreshOverride = response => response.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify(body))
+      expireSession()
+      const session = readFileSync(sessionFile(), 'utf8')
+      // eslint-disable-next-line no-await-in-loop -- one answer after the other
+      const result = await move('WP01', 'claimed')
+      expect(result.code).to.equal(0)
+      expect(result.stderr, JSON.stringify(body)).to.match(/diagnostic_code=sync.server_error .*refresh answer was refused/)
+      expect(readFileSync(sessionFile(), 'utf8'), JSON.stringify(body)).to.equal(session)
+    }
+  })
+
+  it('plain http is accepted for loopback literals only: 127.evil.example is somebody else', () => {
+    for (const url of ['http://127.evil.example', 'http://127.0.0.1.nip.io', 'http://127.0.0.256', 'http://localhost.evil.example', 'http://10.0.0.1']) {
+      const result = sandbox.cli(['auth', 'login', '--server', url, '--token', 't', '--json'])
+      expect(result.code, url).to.equal(2)
+      expect((parseJson(result.stdout).error as {code: string}).code, url).to.equal('insecure_server_url')
+    }
+
+    for (const url of ['http://127.0.0.1:9', 'http://127.1.2.3:9', 'http://localhost:9', 'http://[::1]:9']) {
+      expect(sandbox.cli(['auth', 'login', '--server', url, '--token', 't', '--json']).code, url).to.equal(0)
+    }
+  })
+
+  it('the refresh token can come on standard input, off the command line', async () => {
+    const login = spawnSync(process.execPath, [CLI, 'auth', 'login', '--server', server.url, '--token-stdin', '--expires-in', '1', '--json'], {
+      cwd: sandbox.repo, encoding: 'utf8', env: sandbox.env, input: 'good-token\ngood-refresh\n',
+    })
+    expect(login.status, login.stdout).to.equal(0)
+    expect(JSON.parse(readFileSync(sessionFile(), 'utf8'))).to.include({access_token: 'good-token', refresh_token: 'good-refresh'})
+    await new Promise(done => {
+      setTimeout(done, 1100)
+    })
+    const result = await move('WP01', 'claimed')
+    expect(result.code).to.equal(0)
+    expect(result.stderr).to.equal('')
+    expect(server.refreshes).to.equal(1)
+    expect(server.received).to.have.length(1)
+  })
+
+  it('lane events of a command that died before queuing them are queued by the next command, exactly once', async () => {
+    const dir = join(sandbox.repo, 'kitty-specs', slug)
+    // The state a crash between the log append and the hand-over leaves: the event in the log, and
+    // the journal of a process that is gone.
+    expect((await move('WP01', 'claimed', {SPEC_KITTY_ENABLE_SAAS_SYNC: '0'})).code).to.equal(0)
+    const lost = JSON.parse(readFileSync(join(dir, 'status.events.jsonl'), 'utf8').trimEnd().split('\n').at(-1)!)
+    const journal = join(sandbox.repo, '.git', 'spec-kitty-publish')
+    mkdirSync(journal, {recursive: true})
+    const dead = 4_194_303
+    writeFileSync(join(journal, `${slug}.${dead}.${pidNsTag()}-0badc0de.json`), JSON.stringify({events: [lost], mission_slug: slug}))
+    // A journal whose event never reached the log: a crash before the append, nothing to send.
+    writeFileSync(join(journal, `${slug}.${dead}.${pidNsTag()}-0badc0df.json`), JSON.stringify({events: [{...lost, event_id: '01J00000000000000000000000', to_lane: 'done'}], mission_slug: slug}))
+    const next = await move('WP02', 'claimed')
+    expect(next.code, next.stderr).to.equal(0)
+    expect(next.stderr).to.equal('')
+    expect(server.received.map(e => [e.aggregate_id, (e.payload as {to_lane: string}).to_lane])).to.deep.equal([['WP01', 'claimed'], ['WP02', 'claimed']])
+    expect(server.received[0].causation_id).to.equal(lost.event_id)
+    expect(readdirSync(journal)).to.deep.equal([])
+    // Handed over again (a crash after the hand-over, before the journal was removed): one event.
+    writeFileSync(join(journal, `${slug}.${dead}.${pidNsTag()}-0badc0de.json`), JSON.stringify({events: [lost], mission_slug: slug}))
+    expect((await move('WP02', 'in_progress')).code).to.equal(0)
+    expect(server.received.map(e => (e.payload as {to_lane: string}).to_lane)).to.deep.equal(['claimed', 'claimed', 'in_progress'])
+    // The replay kept its envelope id, so the server recognised it as a duplicate.
+    expect(server.arrivals.get(String(server.received[0].event_id))).to.equal(2)
+  })
+})
