@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {spawn, spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -7,7 +8,8 @@ import {readEventLog} from '../../src/core/status/event-log.js'
 import {reduceEvents} from '../../src/core/status/reducer.js'
 import {buildSnapshot} from '../../src/core/status/status-snapshot.js'
 import {createMission} from '../support/missions.js'
-import {Sandbox} from '../support/sandbox.js'
+import {CLI, parseJson, Sandbox} from '../support/sandbox.js'
+import {SyncTestServer} from '../support/sync-server.js'
 
 const WPS = Array.from({length: 8}, (_, i) => `WP0${i + 1}`)
 const ROUNDS = 20
@@ -65,5 +67,70 @@ describe('concurrent agents on one mission', function () {
     const finalLane = ROUNDS % 2 === 0 ? 'in_progress' : 'blocked'
     for (const wp of movers) expect(reduceEvents(records).workPackages.get(wp)?.lane).to.equal(finalLane)
     expect(sandbox.git(['status', '--porcelain'])).to.equal('')
+  })
+})
+
+describe('concurrent agents across missions and PID namespaces', function () {
+  this.timeout(300_000)
+  let sandbox: Sandbox
+
+  beforeEach(() => {
+    sandbox = new Sandbox()
+    sandbox.initProject()
+  })
+
+  afterEach(() => sandbox.cleanup())
+
+  it('12 agents on 6 missions auto-commit at once: every move succeeds, is committed and reaches the sync server once', async () => {
+    const slugs = Array.from({length: 6}, (_, i) => createMission(sandbox, undefined, {}, `mission-${String.fromCodePoint(97 + i)}`).slug)
+    const server = await new SyncTestServer().listen()
+    try {
+      expect(sandbox.cli(['auth', 'login', '--server', server.url, '--token', 'good-token']).code).to.equal(0)
+      const env = {SPEC_KITTY_ENABLE_SAAS_SYNC: '1', SPEC_KITTY_SYNC_BUDGET_MS: '4000'}
+      const commitsBefore = Number(sandbox.git(['rev-list', '--count', 'HEAD']))
+      for (const to of ['claimed', 'in_progress']) {
+        // eslint-disable-next-line no-await-in-loop -- two rounds, each fully concurrent
+        const results = await Promise.all(slugs.flatMap(slug => ['WP01', 'WP02'].map(wp => sandbox.cliAsync(['agent', 'tasks', 'move-task', wp, '--to', to, '--mission', slug, '--agent', 'claude', '--json'], {env}))))
+        for (const result of results) expect(result.code, `${result.stdout}${result.stderr}`).to.equal(0)
+      }
+
+      expect(Number(sandbox.git(['rev-list', '--count', 'HEAD'])) - commitsBefore).to.equal(24)
+      expect(sandbox.git(['status', '--porcelain'])).to.equal('')
+      const drained = await sandbox.cliAsync(['sync', 'now', '--json'], {env})
+      expect(drained.code, drained.stdout).to.equal(0)
+      expect(server.received).to.have.length(24)
+      expect([...server.arrivals.values()].filter(count => count > 1), 'an event was sent as two envelopes').to.have.length(0)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('agents in two PID namespaces sharing the checkout lose no tick: a lock of the other namespace is not broken', async function () {
+    const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'])
+    // Containers sharing a checkout; unshare needs root (or user namespaces) to make one here.
+    if (probe.status !== 0) this.skip()
+    const ids = Array.from({length: 40}, (_, i) => `T${String(i + 1).padStart(3, '0')}`)
+    const {dir, slug} = createMission(sandbox, `# Tasks\n\n## Work Package WP01: Many\n\n${ids.map(id => `- [ ] ${id} step`).join('\n')}\n`)
+    const tick = (id: string, namespaced: boolean) => new Promise<{code: null | number; stdout: string}>(done => {
+      const args = [CLI, 'agent', 'tasks', 'mark-status', id, '--status', 'done', '--mission', slug, '--no-auto-commit', '--json']
+      const child = namespaced ? spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, ...args], {cwd: sandbox.repo, env: sandbox.env}) : spawn(process.execPath, args, {cwd: sandbox.repo, env: sandbox.env})
+      let stdout = ''
+      child.stdout.on('data', chunk => {
+        stdout += chunk
+      })
+      child.on('close', code => done({code, stdout}))
+    })
+    let updated = 0
+    for (let round = 0; round < 5; round++) {
+      // eslint-disable-next-line no-await-in-loop -- rounds in turn, eight agents at once in each
+      const results = await Promise.all(ids.slice(round * 8, (round * 8) + 8).map((id, i) => tick(id, i % 2 === 1)))
+      for (const result of results) {
+        expect(result.code, result.stdout).to.equal(0)
+        updated += (parseJson(result.stdout).results as Array<{outcome: string}>).filter(r => r.outcome === 'updated').length
+      }
+    }
+
+    const ticked = readFileSync(join(dir, 'tasks.md'), 'utf8').split('\n').filter(line => line.startsWith('- [x]')).length
+    expect({ticked, updated}).to.deep.equal({ticked: 40, updated: 40})
   })
 })
