@@ -8,6 +8,10 @@ import {join} from 'node:path'
 import {CliError} from '../../../src/core/output/cli-error.js'
 import {parseEventLog, readEventLog} from '../../../src/core/status/event-log.js'
 
+const row = (i: number) => JSON.stringify({
+  actor: `agent-${i % 7}`, at: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(6, '0')}+00:00`, event_id: `01J${String(i).padStart(23, '0')}`, force: i % 5 === 0, from_lane: 'planned', mission_slug: 'm', reason: 'é'.repeat(i % 3), to_lane: 'claimed', wp_id: `WP${String((i % 40) + 1).padStart(2, '0')}`,
+})
+
 describe('event log read streaming', () => {
   let dir: string
 
@@ -16,10 +20,6 @@ describe('event log read streaming', () => {
   })
 
   afterEach(() => rmSync(dir, {force: true, recursive: true}))
-
-  const row = (i: number) => JSON.stringify({
-    actor: `agent-${i % 7}`, at: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(6, '0')}+00:00`, event_id: `01J${String(i).padStart(23, '0')}`, force: i % 5 === 0, from_lane: 'planned', mission_slug: 'm', reason: 'é'.repeat(i % 3), to_lane: 'claimed', wp_id: `WP${String((i % 40) + 1).padStart(2, '0')}`,
-  })
 
   it('reads a log of several 1 MiB chunks exactly as the whole text, lines split across chunks included', () => {
     // About 3 MB with multi-byte characters, so chunk borders fall inside lines and inside characters.
