@@ -56,7 +56,7 @@ function adversarialLines(length = 10_000): string[] {
   const lines: string[] = []
   for (const unit of [...singles, ...pairs]) {
     const run = unit.repeat(Math.ceil(length / unit.length)).slice(0, length)
-    lines.push(run, `${run}!`, `| - |${run}`, `- [ ] T001 ${run}x`, `**Subtasks**: T001${run}`, `---\n${run}`)
+    lines.push(run, `${run}!`, `| - |${run}`, `| - |${run}x`, `- [ ] T001 ${run}x`, `**Subtasks**: T001${run}x`, `---\n${run}`)
   }
 
   return lines
