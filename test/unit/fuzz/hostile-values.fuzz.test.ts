@@ -27,11 +27,15 @@ const RUNS = 60
  * random JSON values.
  */
 function hostileValue(sandboxDir: string): fc.Arbitrary<unknown> {
+  // Traversal from a runtime folder up to the repository, the sandbox and `outside`; never deeper
+  // than the sandbox (4 levels), so that even a regression cannot reach past it.
+  const traversal = fc.integer({max: 4, min: 1}).chain(depth => fc.constantFrom('', '/outside', '/repo', '/home').map(tail => `${'../'.repeat(depth).slice(0, -1)}${tail}`))
+  const known = fc.constantFrom('/', sandboxDir, join(sandboxDir, 'outside'), '-m', '-D', '--output=' + join(sandboxDir, 'pwned'), '--orphan', 'a/../../b', 'x\u0000y', 'lane-a/../../..', '.', '', ' ', 'kitty/mission-x', 'WP01', '01HZZZZZZZZZZZZZZZZZZZZZZZ')
   return fc.oneof(
-    fc.constantFrom('../../..', '..', '../outside', '/', sandboxDir, join(sandboxDir, 'outside'), '-m', '-D', '--output=' + join(sandboxDir, 'pwned'), '--orphan', 'a/../../b', 'x\u0000y', 'lane-a/../../..', '.', '', ' ', 'kitty/mission-x', 'WP01', '01HZZZZZZZZZZZZZZZZZZZZZZZ'),
-    fc.string({maxLength: 40}),
-    fc.string({maxLength: 40}).map(s => `../${s}`),
-    fc.jsonValue({maxDepth: 2}),
+    {arbitrary: traversal, weight: 4},
+    {arbitrary: known, weight: 3},
+    {arbitrary: fc.string({maxLength: 40}), weight: 1},
+    {arbitrary: fc.jsonValue({maxDepth: 2}), weight: 1},
   )
 }
 
@@ -59,8 +63,8 @@ describe('fuzz: hostile values in meta.json, lanes.json and ack frames never tou
     const lanes = JSON.parse(readFileSync(join(dir, 'lanes.json'), 'utf8'))
     const before = around()
     const counts = {refused: 0, succeeded: 0}
-    // Valid values twice as often as hostile ones, so that the paths that do delete and create run too.
-    const or = (valid: fc.Arbitrary<unknown>) => fc.oneof({arbitrary: hostileValue(sandbox.dir), weight: 1}, {arbitrary: valid, weight: 2})
+    // Valid values as often as hostile ones, so that the paths that do delete and create run too.
+    const or = (valid: fc.Arbitrary<unknown>) => fc.oneof({arbitrary: hostileValue(sandbox.dir), weight: 1}, {arbitrary: valid, weight: 1})
     const values = [or(fc.constantFrom(meta.mission_id, slug)), or(fc.constant('feature/widgets')), or(fc.constantFrom(lanes.mission_branch, 'kitty/other')), or(fc.constantFrom('lane-a', 'lane-b'))] as const
     fc.assert(fc.property(...values, (missionId, targetBranch, missionBranch, laneId) => {
       writeFileSync(join(dir, 'meta.json'), JSON.stringify({...meta, mission_id: missionId, target_branch: targetBranch}))
