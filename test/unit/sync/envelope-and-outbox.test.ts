@@ -50,6 +50,17 @@ describe('plugin-sync envelopes', () => {
     expect(JSON.parse(readFileSync(join(state, 'clock.json'), 'utf8'))).to.include({value: 3})
   })
 
+  it('gives the envelopes of one local event one id, derived from it, and different events different ids', () => {
+    const [a, b] = buildEnvelopes([laneChange, laneChange], env)
+    const [other] = buildEnvelopes([{...laneChange, causationId: '01J9ZK3M0000000000000000AB'}], env)
+    const [uncaused, uncausedToo] = buildEnvelopes([{...laneChange, causationId: null}, {...laneChange, causationId: null}], env)
+    expect(a.event_id).to.equal(b.event_id)
+    expect(a.event_id).to.match(/^01J9ZK3M00[0-9A-HJKMNP-TV-Z]{16}$/) // the local event's time part
+    expect(a.event_id).not.to.equal(laneChange.causationId)
+    expect(other.event_id).not.to.equal(a.event_id)
+    expect(uncaused.event_id).not.to.equal(uncausedToo.event_id)
+  })
+
   it('uses the event id as correlation id when nothing caused the event', () => {
     const [envelope] = buildEnvelopes([{...laneChange, causationId: null}], env)
     expect(envelope.correlation_id).to.equal(envelope.event_id)
@@ -89,12 +100,12 @@ describe('plugin-sync outbox', () => {
 
   afterEach(() => rmSync(dir, {force: true, recursive: true}))
 
-  it('keeps every event when 8 processes append 50 each at once', async function () {
+  it('keeps every event when 8 processes append 50 distinct events each at once', async function () {
     this.timeout(60_000)
     const script = `
       import {Outbox} from './plugins/plugin-sync/src/outbox.ts'
       import {buildEnvelopes} from './plugins/plugin-sync/src/envelope.ts'
-      const event = ${JSON.stringify(laneChange)}
+      const event = ${JSON.stringify({...laneChange, causationId: null})}
       const outbox = new Outbox(process.argv[1])
       for (let i = 0; i < 50; i++) outbox.append(buildEnvelopes([event]))`
     const runs = Array.from({length: 8}, () => new Promise<number>(done => {
