@@ -10,11 +10,13 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export const CLI = join(REPO_ROOT, 'bin', 'run.js')
 /** The 190 real missions: SPEC_KITTY_CORPUS_DIR, else the workplace's read-only ../shared copy. */
 export const CORPUS = process.env.SPEC_KITTY_CORPUS_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'corpus', 'spec-kitty-v3.2.0')
+/** The 71 missions Spec Kitty 3.2.1–3.2.5 added (newer log rows): beside CORPUS, or SPEC_KITTY_CORPUS_ADDITIONS_DIR. */
+export const CORPUS_ADDITIONS = process.env.SPEC_KITTY_CORPUS_ADDITIONS_DIR ?? resolve(CORPUS, '..', 'spec-kitty-v3.2.5-additions')
 
 /** The corpus mission folders; a missing corpus is an error that says where it was looked for. */
-export function corpusMissions(): string[] {
-  if (!existsSync(CORPUS)) throw new Error(`corpus not found at ${CORPUS}: check out the workplace's shared/ beside this repository, or set SPEC_KITTY_CORPUS_DIR`)
-  return readdirSync(CORPUS)
+export function corpusMissions(corpus = CORPUS): string[] {
+  if (!existsSync(corpus)) throw new Error(`corpus not found at ${corpus}: check out the workplace's shared/ beside this repository, or set SPEC_KITTY_CORPUS_DIR (and SPEC_KITTY_CORPUS_ADDITIONS_DIR)`)
+  return readdirSync(corpus).filter(name => name !== 'LICENSE')
 }
 
 export interface CliResult {

@@ -8,7 +8,7 @@ import {openRegularFile, readChunks} from '../io/regular-file.js'
 import {CliError} from '../output/cli-error.js'
 import {shellQuote} from '../output/shell-quote.js'
 import {type Lane,  LANES} from './lanes.js'
-import {isNonLaneRow, serializeEvent, type StatusEvent} from './status-event.js'
+import {serializeEvent, type StatusEvent} from './status-event.js'
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024
 
@@ -71,10 +71,51 @@ function readAt(path: string, position: number, length: number): Buffer {
   }
 }
 
-/** One line of the log: a lane record, or undefined for a blank or non-lane row. */
-function parseLine(line: string, path: string, lineNumber: number, last: boolean): LaneRecord | undefined {
+/**
+ * A runtime-state annotation (Spec Kitty 3.2.1+): `{"kind": "annotation", "wp_id", "at", "event_id",
+ * "delta": {"subtasks": {"T001": "done"}, ...}}`. Only the subtask states are read.
+ */
+export interface AnnotationRecord {
+  at: string
+  eventId: string
+  subtasks: Record<string, string>
+  wpId: string
+}
+
+/** Everything the log holds that this tool reads: lane events, annotations, rows left to others. */
+export interface MissionLog {
+  annotations: AnnotationRecord[]
+  lanes: LaneRecord[]
+  /** Rows of a kind this tool does not know (a newer tool's): kept in the file, skipped here. */
+  unknownRows: number
+}
+
+/** Discriminators of non-lane rows: lifecycle (`event_type`), retrospectives (`type`, `event_name`), `kind`. */
+const DISCRIMINATORS = ['kind', 'event_type', 'type', 'event_name'] as const
+/** Values of those discriminators that 3.2.0–3.2.5 write; any other is a newer tool's row. */
+const KNOWN_ROWS = new Set(['annotation', 'DecisionPointOpened', 'DecisionPointResolved', 'MissionCreated', 'PlanCompleted', 'PlanStarted', 'RetrospectiveCaptured', 'RetrospectiveCaptureFailed', 'ReviewerSelfApproval', 'SpecifyCompleted', 'SpecifyStarted', 'TasksCompleted', 'TasksStarted', 'WPCreated'])
+
+function toAnnotation(row: Record<string, unknown>, path: string, lineNumber: number): AnnotationRecord {
+  const {at, delta, event_id: eventId, wp_id: wpId} = row
+  if (typeof eventId !== 'string' || eventId === '') throw malformed(path, lineNumber, 'annotation without an event_id')
+  if (typeof wpId !== 'string' || wpId === '') throw malformed(path, lineNumber, 'annotation without a wp_id')
+  if (typeof at !== 'string' || at === '') throw malformed(path, lineNumber, 'annotation without an "at" timestamp')
+  if (typeof delta !== 'object' || delta === null || Array.isArray(delta)) throw malformed(path, lineNumber, 'annotation without a delta object')
+  const raw = (delta as Record<string, unknown>).subtasks
+  const subtasks: Record<string, string> = {}
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    for (const [id, state] of Object.entries(raw)) if (typeof state === 'string') subtasks[id] = state
+  }
+
+  return {
+    at, eventId, subtasks, wpId,
+  }
+}
+
+/** One line of the log, added to `log`. */
+function parseLine(line: string, path: string, lineNumber: number, last: boolean, log: MissionLog): void {
   const trimmed = line.trim()
-  if (trimmed === '') return undefined
+  if (trimmed === '') return
   let row: unknown
   try {
     row = JSON.parse(trimmed)
@@ -83,42 +124,52 @@ function parseLine(line: string, path: string, lineNumber: number, last: boolean
   }
 
   if (typeof row !== 'object' || row === null || Array.isArray(row)) throw malformed(path, lineNumber, 'not a JSON object')
-  if (isNonLaneRow(row as Record<string, unknown>)) return undefined
-  return toRecord(row as Record<string, unknown>, path, lineNumber)
+  const record = row as Record<string, unknown>
+  const discriminator = DISCRIMINATORS.find(key => key in record)
+  if (discriminator === undefined) {
+    log.lanes.push(toRecord(record, path, lineNumber))
+    return
+  }
+
+  const value = record[discriminator]
+  if (discriminator === 'kind' && value === 'annotation') log.annotations.push(toAnnotation(record, path, lineNumber))
+  else if (!(typeof value === 'string' && (KNOWN_ROWS.has(value) || value.startsWith('retrospective.')))) log.unknownRows++
 }
 
-/** Parse the log text. A line that is neither a lane row nor a known non-lane row is an error. */
-export function parseEventLog(text: string, path: string): LaneRecord[] {
-  const records: LaneRecord[] = []
+const emptyLog = (): MissionLog => ({annotations: [], lanes: [], unknownRows: 0})
+
+/** Parse the log text. A line that is neither a lane row nor a non-lane row is an error. */
+export function parseMissionLog(text: string, path: string): MissionLog {
+  const log = emptyLog()
   let lineNumber = 0
   let start = 0
   while (start < text.length) {
     let end = text.indexOf('\n', start)
     if (end === -1) end = text.length
     lineNumber++
-    const record = parseLine(text.slice(start, end), path, lineNumber, end === text.length)
-    if (record) records.push(record)
+    parseLine(text.slice(start, end), path, lineNumber, end === text.length, log)
     start = end + 1
   }
 
-  return records
+  return log
 }
+
+export const parseEventLog = (text: string, path: string): LaneRecord[] => parseMissionLog(text, path).lanes
 
 /**
  * Read the log line by line from 1 MiB chunks: a log of any size is never one string (V8 caps a
  * string near 512 MiB), and only the few fields the reducer needs are kept per event.
  */
-export function readEventLog(missionDir: string): LaneRecord[] {
+export function readMissionLog(missionDir: string): MissionLog {
   const path = eventLogPath(missionDir)
+  const log = emptyLog()
   const fd = openRegularFile(path, constants.O_RDONLY)
-  if (fd === undefined) return []
-  const records: LaneRecord[] = []
+  if (fd === undefined) return log
   let lineNumber = 0
   let carry: Buffer = Buffer.alloc(0)
   const take = (line: Buffer, last: boolean) => {
     lineNumber++
-    const record = parseLine(line.toString('utf8'), path, lineNumber, last)
-    if (record) records.push(record)
+    parseLine(line.toString('utf8'), path, lineNumber, last, log)
   }
 
   try {
@@ -140,8 +191,10 @@ export function readEventLog(missionDir: string): LaneRecord[] {
   }
 
   if (carry.length > 0) take(carry, true)
-  return records
+  return log
 }
+
+export const readEventLog = (missionDir: string): LaneRecord[] => readMissionLog(missionDir).lanes
 
 /**
  * Append events with one write on an O_APPEND descriptor that refuses a symbolic link, check that

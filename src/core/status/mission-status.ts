@@ -4,13 +4,14 @@ import type {StatusEvent} from './status-event.js'
 import {assertWritable} from '../io/writable.js'
 import {type Mission, projectRootOf} from '../mission/mission-handle.js'
 import {CliError} from '../output/cli-error.js'
-import {appendEvents, eventLogPath, readEventLog} from './event-log.js'
+import {appendEvents, eventLogPath, readMissionLog} from './event-log.js'
 import {journalEvents} from './publication-journal.js'
 import {type ReducedStatus, reduceEvents} from './reducer.js'
 import {buildSnapshot, snapshotPath, writeSnapshot} from './status-snapshot.js'
 
 export function readMissionStatus(mission: Mission): ReducedStatus {
-  return reduceEvents(readEventLog(mission.dir))
+  const log = readMissionLog(mission.dir)
+  return reduceEvents(log.lanes, log.annotations)
 }
 
 export function laneOf(status: ReducedStatus, wpId: string): LaneOrGenesis {

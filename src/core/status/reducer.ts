@@ -1,4 +1,4 @@
-import type {LaneRecord} from './event-log.js'
+import type {AnnotationRecord, LaneRecord} from './event-log.js'
 import type {Lane} from './lanes.js'
 
 export interface WorkPackageState {
@@ -15,6 +15,8 @@ export interface ReducedStatus {
   lastEventId: null | string
   /** Slug of the first event in order (upstream takes it from there). */
   missionSlug: string | undefined
+  /** Subtask runtime states per WP from annotation rows (Spec Kitty 3.2.1+), the latest winning. */
+  subtaskStates: Map<string, Record<string, string>>
   workPackages: Map<string, WorkPackageState>
 }
 
@@ -29,7 +31,7 @@ function compareStrings(a: string, b: string): number {
 }
 
 /** Upstream sorts by (at, event_id) as strings: the timestamp spelling is part of the contract. */
-function byTimeThenId(a: LaneRecord, b: LaneRecord): number {
+function byTimeThenId(a: Pick<LaneRecord, 'at' | 'eventId'>, b: Pick<LaneRecord, 'at' | 'eventId'>): number {
   return compareStrings(a.at, b.at) || compareStrings(a.eventId, b.eventId)
 }
 
@@ -38,7 +40,7 @@ function byTimeThenId(a: LaneRecord, b: LaneRecord): number {
  * stable-sort by (at, event_id) as strings, never re-validate history (old logs hold edges that are
  * illegal today), count forced events, and let a rollback win a tie on `at`.
  */
-export function reduceEvents(records: readonly LaneRecord[]): ReducedStatus {
+export function reduceEvents(records: readonly LaneRecord[], annotations: readonly AnnotationRecord[] = []): ReducedStatus {
   const seen = new Set<string>()
   const unique: LaneRecord[] = []
   for (const record of records) {
@@ -64,12 +66,19 @@ export function reduceEvents(records: readonly LaneRecord[]): ReducedStatus {
     })
   }
 
+  const subtaskStates = new Map<string, Record<string, string>>()
+  for (const annotation of [...annotations].sort(byTimeThenId)) {
+    if (Object.keys(annotation.subtasks).length === 0) continue
+    subtaskStates.set(annotation.wpId, {...subtaskStates.get(annotation.wpId), ...annotation.subtasks})
+  }
+
   const last = unique.at(-1)
   return {
     eventCount: unique.length,
     lastAt: last?.at ?? '',
     lastEventId: last?.eventId ?? null,
     missionSlug: unique[0]?.missionSlug,
+    subtaskStates,
     workPackages,
   }
 }

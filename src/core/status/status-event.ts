@@ -27,11 +27,6 @@ export interface StatusEvent {
   [key: string]: unknown
 }
 
-/** Rows with these keys are lifecycle or retrospective records: kept in the file, skipped by the reducer. */
-export function isNonLaneRow(row: Record<string, unknown>): boolean {
-  return 'event_type' in row || 'event_name' in row || 'type' in row
-}
-
 export function serializeEvent(event: StatusEvent): string {
   return pythonJsonLine(event)
 }

@@ -17,16 +17,18 @@ export interface StatusSnapshot {
   mission_slug: string
   mission_type: string
   summary: Record<Lane, number>
-  work_packages: Record<string, WorkPackageState>
+  work_packages: Record<string, WorkPackageState & {subtasks?: Record<string, string>}>
 }
 
 /** status.json as upstream materializes it; `materialized_at` is the last event's time, not now. */
 export function buildSnapshot(reduced: ReducedStatus, meta: MissionMeta): StatusSnapshot {
   const summary = Object.fromEntries(LANES.map(lane => [lane, 0])) as Record<Lane, number>
-  const workPackages: Record<string, WorkPackageState> = {}
+  const workPackages: StatusSnapshot['work_packages'] = {}
   for (const [wpId, state] of reduced.workPackages) {
     summary[state.lane]++
-    workPackages[wpId] = state
+    // Subtask runtime state exists only in logs of Spec Kitty 3.2.1+ (annotation rows); they put it here.
+    const subtasks = reduced.subtaskStates.get(wpId)
+    workPackages[wpId] = subtasks ? {...state, subtasks} : state
   }
 
   const number = meta.mission_number

@@ -3,10 +3,12 @@ import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {pythonJsonDocument} from '../../../src/core/io/python-json.js'
-import {type LaneRecord, parseEventLog, readEventLog} from '../../../src/core/status/event-log.js'
+import {
+  type LaneRecord, parseEventLog, parseMissionLog, readEventLog, readMissionLog,
+} from '../../../src/core/status/event-log.js'
 import {reduceEvents} from '../../../src/core/status/reducer.js'
 import {buildSnapshot} from '../../../src/core/status/status-snapshot.js'
-import {CORPUS, corpusMissions} from '../../support/sandbox.js'
+import {CORPUS, CORPUS_ADDITIONS, corpusMissions} from '../../support/sandbox.js'
 
 const record = (over: Partial<LaneRecord>): LaneRecord => ({
   actor: 'a', at: '2026-01-01T00:00:00.000001+00:00', eventId: '01A', force: false, fromLane: 'planned', missionSlug: 'm', reviewRef: null, toLane: 'claimed', wpId: 'WP01', ...over,
@@ -52,6 +54,48 @@ describe('reducer', () => {
     const text = '{"event_type": "MissionCreated"}\n{"type": "RetrospectiveCaptured"}\n{"event_name": "retrospective.x"}\nnot json\n'
     expect(() => parseEventLog(text, 'log.jsonl')).to.throw(/log\.jsonl:4: invalid JSON/)
     expect(parseEventLog(text.split('\n').slice(0, 3).join('\n'), 'log.jsonl')).to.deep.equal([])
+  })
+
+  it('reads the rows of newer Spec Kitty: annotations reduced, lifecycle and unknown kinds skipped, a row with no kind corrupt', () => {
+    const lane = '{"actor": "a", "at": "2026-01-01T00:00:01+00:00", "event_id": "01A", "from_lane": "planned", "to_lane": "claimed", "wp_id": "WP01"}'
+    const annotation = (at: string, id: string, subtasks: Record<string, string>) => JSON.stringify({
+      actor: 'migration:backfill_runtime_state', at, delta: {subtasks, tracker_refs: []}, event_id: id, kind: 'annotation', wp_id: 'WP01',
+    })
+    const text = [
+      lane,
+      annotation('2026-01-01T00:00:03+00:00', '5MZ', {T001: 'done'}),
+      annotation('2026-01-01T00:00:02+00:00', '4AA', {T001: 'planned', T002: 'planned'}),
+      '{"event_type": "WPCreated", "wp_id": "WP01"}',
+      '{"kind": "checkpoint", "wp_id": "WP01"}',
+      '{"event_type": "SomethingNewer"}',
+      '{"event_name": "retrospective.captured"}',
+    ].join('\n')
+    const log = parseMissionLog(text, 'log.jsonl')
+    expect(log.lanes.map(r => r.eventId)).to.deep.equal(['01A'])
+    expect(log.unknownRows).to.equal(2)
+    const reduced = reduceEvents(log.lanes, log.annotations)
+    // The later annotation wins for T001, whatever the line order.
+    expect(reduced.subtaskStates.get('WP01')).to.deep.equal({T001: 'done', T002: 'planned'})
+    expect(reduced.eventCount).to.equal(1)
+    expect(() => parseEventLog(`${lane}\n{"actor": "x", "at": "2026-01-01T00:00:00+00:00"}`, 'log.jsonl')).to.throw(/log\.jsonl:2: lane event without an event_id/)
+    expect(() => parseEventLog('{"kind": "annotation", "event_id": "1", "at": "x", "wp_id": "WP01"}', 'log.jsonl')).to.throw(/log\.jsonl:1: annotation without a delta/)
+  })
+
+  it('reduces all 71 missions of Spec Kitty 3.2.1–3.2.5 to their committed lanes and subtask states', () => {
+    const missions = corpusMissions(CORPUS_ADDITIONS).filter(m => existsSync(join(CORPUS_ADDITIONS, m, 'status.json')))
+    expect(missions).to.have.length(71)
+    let annotated = 0
+    const mismatches = missions.filter(m => {
+      const dir = join(CORPUS_ADDITIONS, m)
+      const log = readMissionLog(dir)
+      if (log.annotations.length > 0) annotated++
+      const reduced = reduceEvents(log.lanes, log.annotations)
+      const committed = JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')).work_packages as Record<string, {lane: string; subtasks?: Record<string, string>}>
+      const snapshot = buildSnapshot(reduced, {}).work_packages
+      return Object.keys(committed).length !== reduced.workPackages.size || Object.entries(committed).some(([wp, state]) => snapshot[wp]?.lane !== state.lane || JSON.stringify(snapshot[wp]?.subtasks) !== JSON.stringify(state.subtasks))
+    })
+    expect(annotated).to.equal(56)
+    expect(mismatches).to.deep.equal([])
   })
 
   it('reports an unterminated last line as an interrupted write', () => {
