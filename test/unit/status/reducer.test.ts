@@ -14,6 +14,11 @@ const record = (over: Partial<LaneRecord>): LaneRecord => ({
   actor: 'a', at: '2026-01-01T00:00:00.000001+00:00', eventId: '01A', force: false, fromLane: 'planned', missionSlug: 'm', reviewRef: null, toLane: 'claimed', wpId: 'WP01', ...over,
 })
 
+/** A runtime-state annotation row as Spec Kitty 3.2.1+ writes it. */
+const annotation = (at: string, id: string, subtasks: Record<string, string>) => JSON.stringify({
+  actor: 'migration:backfill_runtime_state', at, delta: {subtasks, tracker_refs: []}, event_id: id, kind: 'annotation', wp_id: 'WP01',
+})
+
 describe('reducer', () => {
   it('dedupes by event_id keeping the first, and orders by (at, event_id) as strings', () => {
     const reduced = reduceEvents([
@@ -58,9 +63,6 @@ describe('reducer', () => {
 
   it('reads the rows of newer Spec Kitty: annotations reduced, lifecycle and unknown kinds skipped, a row with no kind corrupt', () => {
     const lane = '{"actor": "a", "at": "2026-01-01T00:00:01+00:00", "event_id": "01A", "from_lane": "planned", "to_lane": "claimed", "wp_id": "WP01"}'
-    const annotation = (at: string, id: string, subtasks: Record<string, string>) => JSON.stringify({
-      actor: 'migration:backfill_runtime_state', at, delta: {subtasks, tracker_refs: []}, event_id: id, kind: 'annotation', wp_id: 'WP01',
-    })
     const text = [
       lane,
       annotation('2026-01-01T00:00:03+00:00', '5MZ', {T001: 'done'}),
