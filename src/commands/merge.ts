@@ -5,10 +5,12 @@ import type {CommandOutcome} from '../core/output/render.js'
 import {SpecKittyCommand} from '../base-command.js'
 import {preflightChecks, publishLifecycleEvents} from '../contributions.js'
 import {assertWorkingRepository} from '../core/git/repository.js'
-import {buildMergeContext, MERGE_STRATEGIES, type MergeStrategy} from '../core/merge/merge-context.js'
+import {
+  buildMergeContext, MERGE_STRATEGIES, mergeStatePath, type MergeStrategy,
+} from '../core/merge/merge-context.js'
 import {abortMerge, executeMerge} from '../core/merge/merge-executor.js'
 import {mergeDocument, mergeHumanLines} from '../core/merge/merge-report.js'
-import {hasLanded, readMergeState} from '../core/merge/merge-state.js'
+import {assertResumeFlags, hasLanded, readMergeState} from '../core/merge/merge-state.js'
 import {landedMergeReport, runPreflight} from '../core/merge/preflight.js'
 import {resolveMission} from '../core/mission/mission-handle.js'
 import {CliError, usageError} from '../core/output/cli-error.js'
@@ -56,18 +58,20 @@ An interrupted merge continues with --resume or is discarded with --abort (refs 
       throw usageError('invalid_config', `merge.strategy "${configured}" in .kittify/config.yaml is not one of ${MERGE_STRATEGIES.join(', ')}.`, 'Fix .kittify/config.yaml or pass --strategy.')
     }
 
-    const strategy = (flags.strategy ?? configured ?? 'squash') as MergeStrategy
+    const interrupted = flags.resume ? readMergeState(mergeStatePath(root, mission)) : undefined
+    if (flags.resume && !interrupted) {
+      throw new CliError('nothing_to_resume', 'No interrupted merge to resume.', {remediation: `Start one: spec-kitty merge --mission ${mission.slug}`})
+    }
+
+    // A resumed merge finishes the way it started: strategy and target come from its state file.
+    if (interrupted) assertResumeFlags(interrupted, flags, mission.slug)
+    const strategy = interrupted?.strategy ?? ((flags.strategy ?? configured ?? 'squash') as MergeStrategy)
     const ctx = buildMergeContext(root, mission, {
-      push: flags.push, resume: flags.resume, strategy, target: flags.target,
+      push: flags.push || interrupted?.push === true, resume: flags.resume, strategy, target: interrupted?.target_branch ?? flags.target,
     })
     if (flags.abort) {
       const aborted = abortMerge(root, mission, ctx)
       return {document: {aborted: true, had_state: aborted.had_state, mission_slug: mission.slug}, exitCode: ExitCode.ok, human: [aborted.had_state ? `Discarded the interrupted merge of ${mission.slug}.` : 'No interrupted merge to discard; cleared any leftovers.']}
-    }
-
-    const interrupted = flags.resume ? readMergeState(ctx.statePath) : undefined
-    if (flags.resume && !interrupted) {
-      throw new CliError('nothing_to_resume', 'No interrupted merge to resume.', {remediation: `Start one: spec-kitty merge --mission ${mission.slug}`})
     }
 
     const report = interrupted && hasLanded(interrupted) ? landedMergeReport(ctx.targetBranch) : await runPreflight(await preflightChecks(this.config), ctx)

@@ -227,6 +227,15 @@ describe('hostile repositories: nothing outside its place is touched', function 
     }
   })
 
+  it('a corrupt meta.json fails only its own mission, never the others', () => {
+    const other = createMission(sandbox, TWO_WP_TASKS, {}, 'other-widgets')
+    writeFileSync(join(other.dir, 'meta.json'), '{"mission_id": ')
+    const status = sandbox.cli(['agent', 'tasks', 'status', '--mission', slug, '--json'])
+    expect(status.code, status.stdout).to.equal(0)
+    expect(sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', slug, '--agent', 'claude', '--json']).code).to.equal(0)
+    expectError(sandbox.cli(['agent', 'tasks', 'status', '--mission', other.slug, '--json']), 'invalid_meta')
+  })
+
   it('the files outside the project are exactly as before after every refusal above', () => {
     // The same walk in one repository, fingerprinting the rest of the disk around it.
     const before = fileTreeFingerprint(outside)

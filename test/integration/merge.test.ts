@@ -82,12 +82,12 @@ function divergeFromOrigin(sandbox: Sandbox): void {
  * The state file an interrupted squash merge of `mission` leaves, as the executor writes it; returns
  * the merge runtime folder (relative to the repository) that holds it and the workspace.
  */
-function interruptedMerge(sandbox: Sandbox, mission: ReadyMission, progress: {completed_lanes: string[]; phase: 'lanes' | 'target'}): string {
+function interruptedMerge(sandbox: Sandbox, mission: ReadyMission, progress: {completed_lanes: string[]; phase: 'lanes' | 'target'}, strategy = 'squash'): string {
   const meta = JSON.parse(readFileSync(join(sandbox.repo, 'kitty-specs', mission.slug, 'meta.json'), 'utf8'))
   const runtime = `.kittify/runtime/merge/${meta.mission_id}`
   sandbox.write('.git/info/exclude', '/.kittify/runtime/\n')
   sandbox.write(`${runtime}/state.json`, JSON.stringify({
-    ...progress, mission_branch: mission.missionBranch, mission_slug: mission.slug, push: false, started_at: 'x', strategy: 'squash', target_after: null, target_before: null, target_branch: 'feature/widgets', updated_at: 'x',
+    ...progress, mission_branch: mission.missionBranch, mission_slug: mission.slug, push: false, started_at: 'x', strategy, target_after: null, target_before: null, target_branch: 'feature/widgets', updated_at: 'x',
   }))
   return runtime
 }
@@ -231,6 +231,18 @@ describe('merge: strategies, resume and abort', function () {
     expect(sandbox.git(['show', 'feature/widgets:src/a.txt'])).to.equal('A')
     expect(sandbox.git(['show', 'feature/widgets:src/b.txt'])).to.equal('B')
     expect(sandbox.git(['status', '--porcelain'])).to.equal('')
+  })
+
+  it('resumes with the strategy and target it started with, and refuses flags that say otherwise', () => {
+    const mission = readyMission(sandbox)
+    interruptedMerge(sandbox, mission, {completed_lanes: [], phase: 'lanes'}, 'merge')
+    const conflicting = sandbox.cli(['merge', '--mission', mission.slug, '--resume', '--strategy', 'squash', '--json'])
+    expect(conflicting.code, conflicting.stdout).to.equal(2)
+    expect((parseJson(conflicting.stdout).error as {code: string}).code).to.equal('resume_conflict')
+    const resumed = sandbox.cli(['merge', '--mission', mission.slug, '--resume', '--json'])
+    expect(resumed.code, resumed.stdout).to.equal(0)
+    // --strategy merge brings merge commits onto the target; a squash would bring none.
+    expect(sandbox.git(['rev-list', '--merges', 'feature/widgets'])).not.to.equal('')
   })
 
   it('resumes a merge killed while its workspace was being created', () => {

@@ -35,6 +35,13 @@ export function missionRuntimeDir(root: string, mission: Mission): string {
   return join(runtimeDir(root), id)
 }
 
+/** The state file of an interrupted merge of this mission; never read or written through a link. */
+export function mergeStatePath(root: string, mission: Mission): string {
+  const path = join(missionRuntimeDir(root, mission), 'state.json')
+  assertConfined(root, path)
+  return path
+}
+
 /** The merge's private worktree; refused when a link there would lead the merge out of the project. */
 export function mergeWorkspacePath(root: string, mission: Mission): string {
   const workspace = join(missionRuntimeDir(root, mission), 'workspace')
@@ -94,7 +101,7 @@ export function buildMergeContext(root: string, mission: Mission, options: Merge
   .map(lane => ({
     branch: laneBranch(manifest!, lane.lane_id), laneId: lane.lane_id, worktree: worktreePath(root, mission.slug, lane.lane_id), wpIds: lane.wp_ids,
   }))
-  const statePath = join(missionRuntimeDir(root, mission), 'state.json')
+  const statePath = mergeStatePath(root, mission)
   const mergeHolder = lockHolder(mergeLockPath(root), {staleAfterMs: MERGE_LOCK_STALE_AFTER_MS})
   return {
     apiVersion: API_VERSION,

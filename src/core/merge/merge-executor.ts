@@ -1,7 +1,6 @@
 import {
-  existsSync, readdirSync, realpathSync,
+  existsSync, realpathSync,
 } from 'node:fs'
-import {join} from 'node:path'
 
 import type {MergePreflightContext} from '../../api/index.js'
 import type {Mission} from '../mission/mission-handle.js'
@@ -17,6 +16,7 @@ import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {removeRuntimeTree} from '../io/confine.js'
 import {acquireLock} from '../io/file-lock.js'
 import {assertWritable} from '../io/writable.js'
+import {listMissions} from '../mission/mission-handle.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {missionNumber, readMissionMeta, writeMissionMeta} from '../mission/mission-meta.js'
 import {CliError} from '../output/cli-error.js'
@@ -92,10 +92,10 @@ function mergeStep(workspace: string, args: string[], messages: {conflict: strin
 
 /** max+1 over the integer mission numbers of every mission in the working tree (upstream's rule). */
 function nextMissionNumber(root: string): number {
-  const specs = join(root, 'kitty-specs')
   let max = 0
-  for (const name of existsSync(specs) ? readdirSync(specs) : []) {
-    const number = missionNumber(readMissionMeta(join(specs, name)))
+  // Through listMissions: a mission whose meta.json is corrupt counts as having no number.
+  for (const mission of listMissions(root)) {
+    const number = missionNumber(mission.meta)
     if (number !== null && number > max) max = number
   }
 

@@ -1,14 +1,13 @@
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
-import type {MergeStrategy} from './merge-context.js'
-
 import {branchFromFile} from '../git/branch-name.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
 import {removeRuntimeTree} from '../io/confine.js'
-import {CliError} from '../output/cli-error.js'
+import {CliError, usageError} from '../output/cli-error.js'
 import {eventLogPath} from '../status/event-log.js'
 import {snapshotPath} from '../status/status-snapshot.js'
+import {MERGE_STRATEGIES, type MergeStrategy} from './merge-context.js'
 
 export type MergePhase = 'bookkeeping' | 'cleanup' | 'lanes' | 'target'
 
@@ -48,6 +47,7 @@ export function readMergeState(path: string): MergeState | undefined {
   }
 
   if (typeof state !== 'object' || state === null || !PHASES.has(state.phase) || !Array.isArray(state.completed_lanes)) throw invalid('is not a merge state.')
+  if (!(MERGE_STRATEGIES as readonly unknown[]).includes(state.strategy)) throw invalid(`names an unknown strategy ${JSON.stringify(state.strategy)}.`)
   // Its branch names reach git like those of lanes.json: the same rule.
   branchFromFile(state.mission_branch, path, 'mission_branch', 'invalid_merge_state')
   branchFromFile(state.target_branch, path, 'target_branch', 'invalid_merge_state')
@@ -62,4 +62,13 @@ export function writeMergeState(path: string, state: MergeState): void {
 /** Delete the mission's runtime folder (state and workspace): only ever below .kittify/runtime/. */
 export function clearMergeState(root: string, path: string): void {
   removeRuntimeTree(root, dirname(path))
+}
+
+/** Flags that contradict the interrupted merge's state are refused rather than silently ignored. */
+export function assertResumeFlags(state: MergeState, flags: {strategy?: string; target?: string}, slug: string): void {
+  for (const [flag, given, saved] of [['--strategy', flags.strategy, state.strategy], ['--target', flags.target, state.target_branch]] as const) {
+    if (given !== undefined && given !== saved) {
+      throw usageError('resume_conflict', `The interrupted merge of ${slug} was started with ${flag} ${saved}; it cannot be resumed with ${flag} ${given}.`, `Resume it as it started (spec-kitty merge --mission ${slug} --resume), or discard it first (--abort).`)
+    }
+  }
 }

@@ -9,8 +9,22 @@ import {type MissionMeta, readMissionMeta} from './mission-meta.js'
 export interface Mission {
   dir: string
   meta: MissionMeta
+  /** Why meta.json could not be read: raised only when this mission is the one asked for. */
+  metaError?: CliError
   /** The folder name, `<human-slug>-<mid8>` or legacy `NNN-slug`. */
   slug: string
+}
+
+/** One mission's meta.json; a corrupt one is kept as an error, so it cannot break the others. */
+function loadMission(dir: string, slug: string): Mission {
+  try {
+    return {dir, meta: readMissionMeta(dir) ?? {}, slug}
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error
+    return {
+      dir, meta: {}, metaError: error, slug,
+    }
+  }
 }
 
 export const specsDir = (root: string): string => join(root, 'kitty-specs')
@@ -32,10 +46,7 @@ export function listMissions(root: string): Mission[] {
   if (!existsSync(dir)) return []
   return readdirSync(dir, {withFileTypes: true})
   .filter(entry => entry.isDirectory() && SAFE_HANDLE.test(entry.name))
-  .map(entry => {
-    const missionDir = join(dir, entry.name)
-    return {dir: missionDir, meta: readMissionMeta(missionDir) ?? {}, slug: entry.name}
-  })
+  .map(entry => loadMission(join(dir, entry.name), entry.name))
   .sort((a, b) => a.slug.localeCompare(b.slug))
 }
 
@@ -66,7 +77,11 @@ export function resolveMission(root: string, handle: string | undefined): Missio
   ]
   for (const rule of rules) {
     const found = missions.filter(m => rule(m))
-    if (found.length === 1) return found[0]
+    if (found.length === 1) {
+      if (found[0].metaError) throw found[0].metaError
+      return found[0]
+    }
+
     if (found.length > 1) {
       throw new CliError('mission_ambiguous', `Mission handle "${handle}" matches ${found.length} missions: ${found.map(m => m.slug).join(', ')}.`, {
         exitCode: ExitCode.usage,

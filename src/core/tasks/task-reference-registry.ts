@@ -103,6 +103,19 @@ export class TaskReferenceRegistry {
     return stateful.match.done ? 'done' : 'pending'
   }
 
+  /**
+   * The work package a subtask belongs to: the tasks.md section of its first representation, else
+   * the WP whose prompt file lists it. By whole ids, as the parsers match them (T001 is not T0012).
+   */
+  ownerOf(doc: TaskDocument, id: string): string | undefined {
+    for (const {match} of this.representations(doc, id)) {
+      const wp = doc.wpOfLine(match.line)
+      if (wp) return wp
+    }
+
+    return doc.workPackageIds().find(wp => doc.promptSubtasks(wp).includes(id))
+  }
+
   /** Subtask ids a work package owns, or undefined when the WP does not exist. */
   subtasksOf(doc: TaskDocument, wpId: string): string[] | undefined {
     return this.expander(wpId)?.expand!(doc, wpId)

@@ -153,3 +153,13 @@ describe('mark-status resolution', () => {
     })
   })
 })
+
+describe('the work package that owns a subtask', () => {
+  it('is found by whole ids: T001 belongs to the WP of its own row, not to the WP of a T0012 line', () => {
+    const doc = new TaskDocument('# Tasks\n\n## Work Package WP01: A\n\n- [ ] T0012 first\n\n## Work Package WP02: B\n\n- [ ] T001 second\n', new Map([['WP03', ['T077']]]))
+    expect(registry.ownerOf(doc, 'T001')).to.equal('WP02')
+    expect(registry.ownerOf(doc, 'T0012')).to.equal('WP01')
+    expect(registry.ownerOf(doc, 'T077'), 'listed only in a prompt file').to.equal('WP03')
+    expect(registry.ownerOf(doc, 'T999')).to.equal(undefined)
+  })
+})

@@ -36,11 +36,12 @@ Each id gets its own result: updated, already_satisfied or not_found; one missin
     const {root} = findProjectRoot(process.cwd())
     const mission = resolveMission(root, flags.mission)
     const status = flags.status as 'done' | 'pending'
+    const registry = await taskReferenceRegistry(this.config)
     const run = runMarkStatus({
       autoCommit: flags['auto-commit'] ?? autoCommitDefault(readProjectConfig(root)),
       ids: argv as string[],
       mission,
-      registry: await taskReferenceRegistry(this.config),
+      registry,
       root,
       status,
     })
@@ -51,7 +52,7 @@ Each id gets its own result: updated, already_satisfied or not_found; one missin
         this.config,
         root,
         updated.map(r => ({
-          aggregateId: r.id.startsWith('WP') ? r.id : (run.doc.wpOfLine(run.doc.lines.findIndex(l => l.includes(r.id))) ?? r.id),
+          aggregateId: r.id.startsWith('WP') ? r.id : (registry.ownerOf(run.doc, r.id) ?? r.id),
           aggregateType: 'WorkPackage' as const,
           causationId: null,
           eventType: 'HistoryAdded' as const,
