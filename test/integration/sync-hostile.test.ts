@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
 import {
-  existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync,
+  chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync,
 } from 'node:fs'
 import {createServer} from 'node:http'
 import {type AddressInfo} from 'node:net'
@@ -143,6 +143,15 @@ describe('plugin-sync against a hostile server', function () {
 
     for (const url of ['http://127.0.0.1:9', 'http://127.1.2.3:9', 'http://localhost:9', 'http://[::1]:9']) {
       expect(sandbox.cli(['auth', 'login', '--server', url, '--token', 't', '--json']).code, url).to.equal(0)
+    }
+  })
+
+  it('a session file readable by others is named as such by sync now and sync status, never an internal error', () => {
+    chmodSync(sessionFile(), 0o644)
+    for (const args of [['sync', 'now', '--json'], ['sync', 'status', '--json'], ['auth', 'status', '--json']]) {
+      const result = sandbox.cli(args, {env})
+      expect(result.code, args.join(' ')).to.equal(1)
+      expect(parseJson(result.stdout).error, args.join(' ')).to.include({code: 'insecure_session_file'})
     }
   })
 

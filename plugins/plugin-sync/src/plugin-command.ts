@@ -1,5 +1,7 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
+import {SessionFileError} from './session.js'
+
 /** An expected failure with a stable code and a remediation (the same contract as the core's). */
 export class CommandError extends Error {
   constructor(
@@ -43,7 +45,7 @@ export abstract class PluginCommand extends Command {
     try {
       outcome = await this.execute()
     } catch (error) {
-      const failure = error instanceof CommandError ? error : new CommandError('internal_error', (error as Error).message.split('\n')[0], 'This is a bug in spec-kitty; please report it with the command you ran.')
+      const failure = asCommandError(error)
       outcome = {document: {error: {code: failure.code, message: failure.message, remediation: failure.remediation}}, exitCode: failure.exitCode, human: []}
       if (!json) process.stderr.write(`Error: ${failure.message}\nRemediation: ${failure.remediation}\n`)
     }
@@ -61,4 +63,11 @@ function parseReasons(error: unknown): string {
   let message = ''
   for (const line of reasons) message = message === '' ? line : `${message}${message.endsWith(':') ? ' ' : '; '}${line}`
   return message.replaceAll(/\s{2,}/g, ' ') || 'Invalid command line.'
+}
+
+/** What the user sees for a thrown error: ours keep their code; a bad session file is named as such. */
+function asCommandError(error: unknown): CommandError {
+  if (error instanceof CommandError) return error
+  if (error instanceof SessionFileError) return new CommandError('insecure_session_file', error.message, 'Fix the file as the message says (chmod 600), or log in again: spec-kitty auth login')
+  return new CommandError('internal_error', (error as Error).message.split('\n')[0], 'This is a bug in spec-kitty; please report it with the command you ran.')
 }

@@ -35,6 +35,7 @@ export class TaskReferenceRegistry {
   constructor(parsers: RegisteredParser[]) {
     const byName = new Map<string, RegisteredParser>()
     for (const parser of parsers) {
+      assertParserShape(parser)
       const other = byName.get(parser.name)
       if (other) {
         throw new CliError('duplicate_contribution', `Task-reference parser "${parser.name}" is contributed by both ${other.plugin} and ${parser.plugin}.`, {
@@ -124,6 +125,25 @@ export class TaskReferenceRegistry {
   private representations(doc: TaskDocument, id: string): Found[] {
     // eslint-disable-next-line unicorn/no-array-callback-reference, unicorn/no-array-method-this-argument -- TaskReferenceParser.find, not Array#find
     return this.parsersFor(id).flatMap(parser => parser.find(doc, id).map(match => ({match, parser})))
+  }
+}
+
+/**
+ * A contribution is the plugin's data: one without its parts is the plugin's mistake, named as such,
+ * not a crash later inside the core.
+ */
+function assertParserShape(parser: RegisteredParser): void {
+  const missing = [
+    typeof parser.name === 'string' && parser.name !== '' ? undefined : 'name (a string)',
+    typeof parser.precedence === 'number' ? undefined : 'precedence (a number)',
+    parser.idPattern instanceof RegExp ? undefined : 'idPattern (a RegExp)',
+    typeof parser.find === 'function' ? undefined : 'find()',
+    typeof parser.apply === 'function' ? undefined : 'apply()',
+  ].filter(Boolean)
+  if (missing.length > 0) {
+    throw new CliError('invalid_contribution', `Plugin ${parser.plugin} contributes a task-reference parser${typeof parser.name === 'string' ? ` "${parser.name}"` : ''} without ${missing.join(', ')}.`, {
+      remediation: `Update or uninstall the plugin: spec-kitty plugins uninstall ${parser.plugin}`,
+    })
   }
 }
 

@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 
-import type {TaskReferenceRegistry} from '../../../src/core/tasks/task-reference-registry.js'
-
+import {CliError} from '../../../src/core/output/cli-error.js'
 import {planMarkStatus} from '../../../src/core/tasks/mark-status.js'
 import {TaskDocument} from '../../../src/core/tasks/task-document.js'
+import {TaskReferenceRegistry} from '../../../src/core/tasks/task-reference-registry.js'
 import {builtInRegistry} from '../../support/registry.js'
 
 let registry: TaskReferenceRegistry
@@ -161,5 +161,14 @@ describe('the work package that owns a subtask', () => {
     expect(registry.ownerOf(doc, 'T0012')).to.equal('WP01')
     expect(registry.ownerOf(doc, 'T077'), 'listed only in a prompt file').to.equal('WP03')
     expect(registry.ownerOf(doc, 'T999')).to.equal(undefined)
+  })
+})
+
+describe('contributions of third-party parsers', () => {
+  it('a parser without an idPattern is refused naming its plugin, not a crash inside the core', () => {
+    const broken = {
+      ...registry.parsers[0], idPattern: undefined as unknown as RegExp, name: 'broken_format', plugin: 'spec-kitty-plugin-broken',
+    }
+    expect(() => new TaskReferenceRegistry([...registry.parsers, broken])).to.throw(CliError, /Plugin spec-kitty-plugin-broken contributes a task-reference parser "broken_format" without idPattern/)
   })
 })

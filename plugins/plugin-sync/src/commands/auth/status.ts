@@ -1,5 +1,5 @@
-import {CommandError, type Outcome, PluginCommand} from '../../plugin-command.js'
-import {isExpired, readSession, SessionFileError} from '../../session.js'
+import {type Outcome, PluginCommand} from '../../plugin-command.js'
+import {isExpired, readSession} from '../../session.js'
 
 export default class AuthStatus extends PluginCommand {
   static description = 'Shows the server, account and token expiry of the stored session (never a token).'
@@ -8,13 +8,8 @@ export default class AuthStatus extends PluginCommand {
 
   protected async execute(): Promise<Outcome> {
     await this.parseInput(AuthStatus)
-    let session
-    try {
-      session = readSession()
-    } catch (error) {
-      if (error instanceof SessionFileError) throw new CommandError('insecure_session_file', error.message, 'Fix the file mode, or log in again.')
-      throw error
-    }
+    // A bad session file is reported by PluginCommand as insecure_session_file, naming the file.
+    const session = readSession()
 
     if (!session) return {document: {logged_in: false}, exitCode: 0, human: ['Not logged in.']}
     const expired = isExpired(session)
