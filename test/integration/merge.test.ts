@@ -2,8 +2,9 @@ import {expect} from 'chai'
 import {
   existsSync, readFileSync, rmSync, writeFileSync,
 } from 'node:fs'
-import {join} from 'node:path'
+import {join, relative} from 'node:path'
 
+import {formatIdentity, selfIdentity} from '../../src/core/io/process-identity.js'
 import {readyMission, type ReadyMission, repositoryFingerprint} from '../support/merge-fixtures.js'
 import {type CliResult, parseJson, Sandbox} from '../support/sandbox.js'
 import {assertSchema} from '../support/schemas.js'
@@ -279,5 +280,17 @@ describe('merge: strategies, resume and abort', function () {
     assertSchema('merge-abort', parseJson(aborted.stdout))
     expect(existsSync(stateDir)).to.equal(false)
     rmSync(join(sandbox.repo, '.kittify', 'runtime'), {force: true, recursive: true})
+  })
+
+  it('--abort waits for the merge lock before it discards anything: a running merge keeps its state', () => {
+    const mission = readyMission(sandbox)
+    const runtime = interruptedMerge(sandbox, mission, {completed_lanes: ['lane-a'], phase: 'lanes'})
+    // The merge lock of a live process (this test runner) stands for a merge that is running now.
+    const lock = join(sandbox.repo, '.kittify', 'runtime', 'merge', '__global_merge__', 'lock')
+    sandbox.write(relative(sandbox.repo, lock), `${formatIdentity(selfIdentity())}\nnow\n`)
+    const aborted = sandbox.cli(['merge', '--mission', mission.slug, '--abort', '--json'])
+    expect(aborted.code, aborted.stdout).to.equal(1)
+    expect(parseJson(aborted.stdout).error).to.include({code: 'lock_timeout'})
+    expect(existsSync(join(sandbox.repo, runtime, 'state.json')), 'the running merge lost its state').to.equal(true)
   })
 })
