@@ -33,13 +33,19 @@ const runs = (python: string) => spawnSync(python, ['-c', 'import sys; print(sys
 
 describe('nested-env helper (test/e2e/support/nested-env.ts)', function () {
   this.timeout(180_000)
-  let work: string
+  // '' until a case that runs makes its folder.
+  let work = ''
   let uvBin: string
   let log: string
   const outer = probeHost(process.env)
 
   beforeEach(function () {
-    if (!outer.python) this.skip() // every case below needs a real python3 on PATH to build a venv
+    if (!outer.python) {
+      // Every case below needs a real python3 on PATH to build a venv: a limitation of this machine.
+      process.stderr.write(`skipped ${this.currentTest?.title}: ${LIMITATION_PREFIX} No python3 on PATH.\n`)
+      this.skip()
+    }
+
     work = mkdtempSync(join(tmpdir(), 'spec-kitty-nested-env-'))
     uvBin = join(work, 'uv-bin')
     log = join(work, 'uv.log')
@@ -49,7 +55,11 @@ describe('nested-env helper (test/e2e/support/nested-env.ts)', function () {
     writeFileSync(log, '')
   })
 
-  afterEach(() => rmSync(work, {force: true, recursive: true}))
+  afterEach(() => {
+    // A skipped case made no folder.
+    if (work) rmSync(work, {force: true, recursive: true})
+    work = ''
+  })
 
   const withUv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
     ...process.env, PATH: `${uvBin}${delimiter}${process.env.PATH}`, STANDIN_UV_LOG: log, ...extra,

@@ -3,11 +3,13 @@
  * temp dir, so no test can read or write the developer's real config. Tests that need isolation
  * from each other build a Sandbox (sandbox.ts) on top.
  */
-import {mkdirSync, mkdtempSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 const base = mkdtempSync(join(tmpdir(), 'spec-kitty-test-home-'))
+// Each mocha process (and worker) removes its own when it ends: no test home is left in the temp dir.
+process.on('exit', () => rmSync(base, {force: true, recursive: true}))
 for (const [key, dir] of Object.entries({
   HOME: 'home',
   SPEC_KITTY_CONFIG_DIR: 'config/spec-kitty',
