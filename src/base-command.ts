@@ -2,6 +2,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {CliError} from './core/output/cli-error.js'
 import {ExitCode} from './core/output/exit-codes.js'
+import {nearest} from './core/output/nearest.js'
 import {parseErrorMessage} from './core/output/parse-error.js'
 import {
   type CommandOutcome, printFailure, printHuman, printJson,
@@ -35,7 +36,8 @@ export abstract class SpecKittyCommand extends Command {
       }
 
       const message = parseErrorMessage(error)
-      throw new CliError('usage_error', message, {exitCode: ExitCode.usage, remediation: `See: spec-kitty ${this.id?.replaceAll(':', ' ')} --help`})
+      const help = `See: spec-kitty ${this.id?.replaceAll(':', ' ')} --help`
+      throw new CliError('usage_error', message, {exitCode: ExitCode.usage, remediation: flagSuggestion(error, options.flags, help) ?? help})
     }
   }
 
@@ -67,4 +69,14 @@ function failureOutcome(error: unknown): CommandOutcome {
   return {
     document: cliError.toJSON(), error: cliError, exitCode: cliError.exitCode, human: [],
   }
+}
+
+/** For an unknown flag (oclif's NonExistentFlagsError lists them), the nearest real one: --tto → --to. */
+function flagSuggestion(error: unknown, flags: Record<string, unknown> | undefined, help: string): string | undefined {
+  const unknown = (error as {flags?: unknown}).flags
+  if (!Array.isArray(unknown) || typeof unknown[0] !== 'string') return undefined
+  const known = Object.keys({...flags, ...SpecKittyCommand.baseFlags}).map(name => `--${name}`)
+  const typed = unknown[0].split('=')[0]
+  const suggestion = nearest(typed, known)
+  return suggestion ? `Did you mean ${suggestion}? ${help}` : undefined
 }

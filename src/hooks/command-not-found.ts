@@ -1,9 +1,9 @@
 import {type Hook, toConfiguredId} from '@oclif/core'
 import notFound from '@oclif/plugin-not-found'
-import levenshtein from 'fast-levenshtein'
 
 import {CliError} from '../core/output/cli-error.js'
 import {ExitCode} from '../core/output/exit-codes.js'
+import {nearest} from '../core/output/nearest.js'
 import {printFailure} from '../core/output/render.js'
 
 /**
@@ -16,7 +16,7 @@ const hook: Hook.CommandNotFound = async function (options) {
   const json = options.argv?.includes('--json') ?? false
   const visible = options.config.commands.filter(command => !command.hidden).map(command => command.id)
   const typed = toConfiguredId(options.id, options.config)
-  const suggestion = closest(options.id, visible)
+  const suggestion = nearest(options.id, visible)
   if (!json && process.stdin.isTTY && process.stderr.isTTY) {
     try {
       await notFound.call(this, options)
@@ -32,18 +32,6 @@ const hook: Hook.CommandNotFound = async function (options) {
     : `See: ${options.config.bin} --help`
   printFailure(new CliError('command_not_found', `"${typed}" is not a ${options.config.bin} command.`, {exitCode: ExitCode.usage, remediation}), json)
   this.exit(ExitCode.usage)
-}
-
-/** The visible command id nearest to what was typed (ranked as plugin-not-found ranks them), if near at all. */
-function closest(typed: string, ids: readonly string[]): string | undefined {
-  let best: {distance: number; id: string} | undefined
-  for (const id of ids) {
-    const distance = levenshtein.get(typed, id, {useCollator: true})
-    if (!best || distance < best.distance) best = {distance, id}
-  }
-
-  // A suggestion three edits from anything the user meant is noise, not help.
-  return best && best.distance <= Math.ceil(typed.length / 2) ? best.id : undefined
 }
 
 export default hook

@@ -18,13 +18,13 @@ export function expectError(result: CliResult, code: string, exit = 1): void {
 }
 
 /** Run `args` and require `code`, with the work tree and git state exactly as before. */
-export function refusedWithoutChange(sandbox: Sandbox, args: string[], code: string, env: NodeJS.ProcessEnv = {}): void {
+export function refusedWithoutChange(sandbox: Sandbox, args: string[], code: string, env: NodeJS.ProcessEnv = {}, exit = 1): void {
   const hasWorkTree = existsSync(join(sandbox.repo, '.git'))
   // Let git refresh its index stat cache first (a chmod changes ctimes), so only real changes show.
   if (hasWorkTree) sandbox.git(['status', '--porcelain'])
   const files = fileTreeFingerprint(sandbox.repo)
   const git = hasWorkTree ? repositoryFingerprint(sandbox) : ''
-  expectError(sandbox.cli([...args, '--json'], {env}), code)
+  expectError(sandbox.cli([...args, '--json'], {env}), code, exit)
   expect(fileTreeFingerprint(sandbox.repo), `${args.join(' ')} changed files`).to.equal(files)
   if (git) expect(repositoryFingerprint(sandbox), `${args.join(' ')} changed git state`).to.equal(git)
 }

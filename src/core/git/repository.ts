@@ -8,18 +8,6 @@ function bare(root: string): CliError {
   })
 }
 
-/** Refuse a bare repository; outside git, or with git missing, there is nothing to refuse (init works without git). */
-export function assertNotBare(cwd: string): void {
-  let result
-  try {
-    result = git(['rev-parse', '--is-bare-repository'], cwd)
-  } catch {
-    return
-  }
-
-  if (result.code === 0 && result.stdout.trim() === 'true') throw bare(cwd)
-}
-
 /**
  * The repository a command works in: git on PATH (else git_not_found), a working tree (not bare, not
  * inside .git) and, when `needsCommit`, a first commit to branch lanes from.

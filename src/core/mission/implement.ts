@@ -14,7 +14,7 @@ import {assertWorkingRepository} from '../git/repository.js'
 import {worktreeAt} from '../git/worktrees.js'
 import {assertConfined} from '../io/confine.js'
 import {worktreePath} from '../merge/merge-context.js'
-import {CliError} from '../output/cli-error.js'
+import {CliError, wpNotFound} from '../output/cli-error.js'
 import {shellQuote} from '../output/shell-quote.js'
 import {eventLogPath} from '../status/event-log.js'
 import {planLaneMove} from '../status/lane-move.js'
@@ -64,13 +64,25 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
   const manifest = readLanesManifest(mission.dir)
   if (!manifest) throw new CliError('lanes_missing', `${mission.slug} has no lanes.json.`, {remediation: `spec-kitty agent mission finalize-tasks --mission ${mission.slug}`})
   const lane = manifest.lanes.find(l => l.wp_ids.includes(wpId))
-  if (!lane) throw new CliError('wp_not_in_lane', `${wpId} is in no execution lane of lanes.json.`, {remediation: `Re-run finalize-tasks: spec-kitty agent mission finalize-tasks --mission ${mission.slug}`})
+  if (!lane) {
+    if (!readMissionStatus(mission).workPackages.has(wpId)) throw wpNotFound(wpId, mission.slug)
+    throw new CliError('wp_not_in_lane', `${wpId} is in no execution lane of lanes.json.`, {remediation: `Re-run finalize-tasks: spec-kitty agent mission finalize-tasks --mission ${mission.slug}`})
+  }
+
   const {deps} = dependencyGraph(mission)
   if (autoCommit) assertAutoCommitAllowed(root)
   return withMissionLock(root, mission.slug, () => {
     const status = readMissionStatus(mission)
     const from = laneOf(status, wpId)
     if (from === 'genesis') throw new CliError('no_canonical_status', `${wpId} has no canonical status yet.`, {remediation: `spec-kitty agent mission finalize-tasks --mission ${mission.slug}`})
+    // Implementing approved or done work would reopen a worktree nobody should commit to.
+    if (LANDED.has(from)) {
+      throw new CliError('wp_already_landed', `${wpId} is ${from}: there is nothing left to implement.`, {
+        fields: {lane: from},
+        remediation: from === 'approved' ? `Merge it: spec-kitty merge --mission ${mission.slug} --dry-run` : `To rework it, move it back first: spec-kitty agent tasks move-task ${wpId} --to planned --force --mission ${mission.slug}`,
+      })
+    }
+
     const unmet = [...(deps.get(wpId) ?? [])].filter(dep => !LANDED.has(laneOf(status, dep)))
     if (unmet.length > 0) {
       throw new CliError('dependencies_not_satisfied', `${wpId} depends on ${unmet.map(d => `${d} (${laneOf(status, d)})`).join(', ')}, which must be approved or done first.`, {

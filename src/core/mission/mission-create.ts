@@ -1,7 +1,7 @@
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 
-import {currentBranch} from '../git/git.js'
+import {branchExists, currentBranch} from '../git/git.js'
 import {assertWorkingRepository} from '../git/repository.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {CliError, usageError} from '../output/cli-error.js'
@@ -49,7 +49,7 @@ export function createMission(root: string, input: CreateMissionInput): CreatedM
 
   for (const [flag, value] of [['--friendly-name', input.friendlyName], ['--purpose-tldr', input.purposeTldr]] as const) {
     if (value !== undefined && value.trim() === '') {
-      throw new CliError('invalid_argument', `${flag} must not be empty.`, {remediation: `Pass a non-empty ${flag} or leave it out.`})
+      throw usageError('invalid_argument', `${flag} must not be empty.`, `Pass a non-empty ${flag} or leave it out.`)
     }
   }
 
@@ -61,6 +61,11 @@ export function createMission(root: string, input: CreateMissionInput): CreatedM
     throw new CliError('detached_head', 'HEAD is detached; a mission needs a branch to target.', {
       remediation: 'Check out a branch first: git switch <branch>',
     })
+  }
+
+  // A target that does not exist would only be found out at implement or merge, after the work.
+  if (input.targetBranch !== undefined && input.targetBranch !== branch && !branchExists(input.targetBranch, root)) {
+    throw usageError('unknown_target_branch', `--target-branch ${input.targetBranch} is not a branch of this repository.`, `Create it first (git branch ${input.targetBranch}), or pass an existing branch (git branch --list).`)
   }
 
   const missionId = newUlid()

@@ -38,3 +38,8 @@ export class CliError extends Error {
 export function usageError(code: string, message: string, remediation: string): CliError {
   return new CliError(code, message, {exitCode: ExitCode.usage, remediation})
 }
+
+/** An unknown WP id is bad usage, like an unknown mission handle (exit 2, README and docs/exit-codes.md). */
+export function wpNotFound(wpId: string, missionSlug: string): CliError {
+  return usageError('wp_not_found', `${wpId} is not a work package of ${missionSlug}.`, `List them with: spec-kitty agent tasks list-tasks --mission ${missionSlug}`)
+}

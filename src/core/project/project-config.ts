@@ -3,7 +3,7 @@ import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {basename, join} from 'node:path'
 import {parse, stringify} from 'yaml'
 
-import {assertNotBare} from '../git/repository.js'
+import {assertWorkingRepository} from '../git/repository.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
 import {CliError} from '../output/cli-error.js'
 
@@ -51,7 +51,8 @@ export interface InitResult {
 
 /** Create `.kittify/config.yaml` with a project identity; a second run changes nothing. */
 export function initProject(root: string, agents: string[]): InitResult {
-  assertNotBare(root)
+  // A project lives in a git working tree: missions, lanes and merges are all git.
+  assertWorkingRepository(root, {needsCommit: false})
   const path = configPath(root)
   if (existsSync(path)) {
     const config = readProjectConfig(root)

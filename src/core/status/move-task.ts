@@ -17,7 +17,7 @@ import {decodeText, encodeText, readRegularFile} from '../io/regular-file.js'
 import {assertWritable} from '../io/writable.js'
 import {laneBranch, readLanesManifest} from '../mission/lanes-manifest.js'
 import {withMissionLock} from '../mission/mission-lock.js'
-import {CliError} from '../output/cli-error.js'
+import {CliError, wpNotFound} from '../output/cli-error.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
 import {eventLogPath} from './event-log.js'
 import {planLaneMove} from './lane-move.js'
@@ -102,7 +102,7 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
     const status = readMissionStatus(mission)
     const from = laneOf(status, wpId)
     if (!wpFile && !status.workPackages.has(wpId) && !tasks.doc.workPackageIds().includes(wpId)) {
-      throw new CliError('wp_not_found', `${wpId} is not a work package of ${mission.slug}.`, {remediation: `List them with: spec-kitty agent tasks list-tasks --mission ${mission.slug}`})
+      throw wpNotFound(wpId, mission.slug)
     }
 
     const owned = input.registry.subtasksOf(tasks.doc, wpId) ?? []

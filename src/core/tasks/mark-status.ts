@@ -35,11 +35,13 @@ export interface MarkStatusInput {
   status: SubtaskStatus
 }
 
-function subtaskMessage(id: string, outcome: MarkOutcome, format: null | string, status: SubtaskStatus, referenceOnly: boolean, formats: string[]): string {
+function subtaskMessage(id: string, outcome: MarkOutcome, format: null | string, status: SubtaskStatus, referenceOnly: boolean, formats: string[], allFormats: string[]): string {
   if (outcome === 'not_found') {
     return referenceOnly
       ? `${id} is mentioned in tasks.md but no parser could record its status there.`
-      : `${id} was not found in any supported task format (${formats.join(', ') || 'none installed'}).`
+      : (formats.length > 0
+        ? `${id} was not found in tasks.md; formats tried: ${formats.join(', ')}.`
+        : `No installed task format reads ids like ${id} (installed: ${allFormats.join(', ')}).`)
   }
 
   if (outcome === 'already_satisfied') {
@@ -113,7 +115,7 @@ export function planMarkStatus(input: MarkStatusInput): MarkStatusPlan {
     doc = resolution.doc
     const format = resolution.outcome === 'not_found' ? null : resolution.format
     results.push({
-      format, id, message: subtaskMessage(id, resolution.outcome, resolution.format, status, resolution.referenceOnly, registry.formatNames(id)), outcome: resolution.outcome,
+      format, id, message: subtaskMessage(id, resolution.outcome, resolution.format, status, resolution.referenceOnly, registry.formatNames(id), registry.parsers.map(p => p.name)), outcome: resolution.outcome,
     })
   }
 
