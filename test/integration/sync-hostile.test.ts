@@ -122,12 +122,15 @@ describe('plugin-sync against a hostile server', function () {
   })
 
   it('a refresh answer with a non-string token or an absurd lifetime is refused, the session kept', async () => {
-    for (const body of [{access_token: 42, expires_in: 3600}, {access_token: 'ok-token', expires_in: 1e300}, {access_token: 'two words', expires_in: 60}, {access_token: 'ok-token', refresh_token: ['x']}]) {
+    const bodies = [{access_token: 42, expires_in: 3600}, {access_token: 'ok-token', expires_in: 1e300}, {access_token: 'two words', expires_in: 60}, {access_token: 'ok-token', refresh_token: ['x']}]
+    // Each round a real move, so that each command has an event to send (and a refresh to try).
+    const lanes = ['claimed', 'in_progress', 'blocked', 'in_progress']
+    for (const [round, body] of bodies.entries()) {
       server.refreshOverride = response => response.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify(body))
       expireSession()
       const session = readFileSync(sessionFile(), 'utf8')
       // eslint-disable-next-line no-await-in-loop -- one answer after the other
-      const result = await move('WP01', 'claimed')
+      const result = await move('WP01', lanes[round])
       expect(result.code).to.equal(0)
       expect(result.stderr, JSON.stringify(body)).to.match(/diagnostic_code=sync.server_error .*refresh answer was refused/)
       expect(readFileSync(sessionFile(), 'utf8'), JSON.stringify(body)).to.equal(session)

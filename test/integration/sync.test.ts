@@ -16,7 +16,7 @@ function filesUnder(dir: string): string[] {
   .map(entry => join(entry.parentPath, entry.name))
 }
 
-const DIAGNOSTIC = /^sync_diagnostic severity=warning diagnostic_code=(\S+) fatal=false sync_phase=final_sync queued=(\d+) message=Local change saved\. /
+const DIAGNOSTIC = /^sync_diagnostic severity=warning diagnostic_code=(\S+) fatal=false sync_phase=final_sync queued=(\d+) message=Local change saved; \2 event\(s\) queued, not yet sent: /
 
 /** The #952 contract: exit 0, stdout one JSON document, stderr at most one clean diagnostic line. */
 function assertCleanSuccess(result: CliResult, expectedCode: null | string): void {
@@ -205,13 +205,39 @@ describe('plugin-sync: a final sync that never pollutes a successful command', f
     await move('in_progress')
     expect(queued()).to.have.length(2)
     server.fault = 'healthy'
-    const later = await sandbox.cliAsync(['agent', 'tasks', 'status', '--mission', slug, '--json'], {env})
+    const later = await sandbox.cliAsync(['agent', 'tasks', 'move-task', 'WP02', '--to', 'claimed', '--mission', slug, '--no-auto-commit', '--json'], {env})
     expect(later.code).to.equal(0)
     expect(later.stderr).to.equal('')
     expect(queued()).to.deep.equal([])
-    expect(server.received.map(e => (e.payload as {to_lane: string}).to_lane)).to.deep.equal(['claimed', 'in_progress'])
+    expect(server.received.map(e => [e.aggregate_id, (e.payload as {to_lane: string}).to_lane])).to.deep.equal([['WP01', 'claimed'], ['WP01', 'in_progress'], ['WP02', 'claimed']])
     // the first event reached the never-answering server too: it is recorded once, resent as duplicate
-    expect(server.received).to.have.length(2)
+    expect(server.received).to.have.length(3)
+  })
+
+  it('commands that queue nothing never contact the server and say nothing about sync, even with events queued', async () => {
+    server.fault = 'never-answer'
+    await move('claimed')
+    expect(queued()).to.have.length(1)
+    server.fault = 'healthy'
+    const arrivals = server.arrivals.size
+    for (const args of [
+      ['agent', 'tasks', 'status', '--mission', slug, '--json'],
+      ['agent', 'tasks', 'list-tasks', '--mission', slug, '--json'],
+      ['--version'],
+      ['agent', 'tasks', 'move-task', '--help'],
+      ['agent', 'tasks', 'move-task', 'WP01', '--to', 'done', '--mission', slug, '--json'], // refused by a guard
+      ['agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', slug, '--json'], // already there: nothing written
+    ]) {
+      // eslint-disable-next-line no-await-in-loop -- one command after the other, as an agent runs them
+      const result = await sandbox.cliAsync(args, {env})
+      expect(result.stderr, args.join(' ')).not.to.contain('sync_diagnostic')
+    }
+
+    expect(server.arrivals.size, 'a command that queued nothing contacted the server').to.equal(arrivals)
+    expect(queued()).to.have.length(1)
+    const now = await sandbox.cliAsync(['sync', 'now', '--json'], {env})
+    expect(now.code, now.stdout).to.equal(0)
+    expect(queued()).to.deep.equal([])
   })
 
   it('sync off: no diagnostic, no outbox, no connection', async () => {

@@ -1,4 +1,5 @@
 import {drainOutbox} from './drain.js'
+import {queuedThisInvocation, sessionProblemThisInvocation} from './invocation.js'
 import {Outbox} from './outbox.js'
 import {SessionFileError} from './session.js'
 import {emitSyncDiagnostic, SyncFailure} from './sync-diagnostic.js'
@@ -33,6 +34,14 @@ export async function finalSync(): Promise<void> {
   if (started) return
   started = true
   if (!syncFlagOn()) return
+  const problem = sessionProblemThisInvocation()
+  if (problem) {
+    emitSyncDiagnostic('sync.server_auth_failure', 0, problem)
+    return
+  }
+
+  // Only a command that queued events sends; `sync now` drains on its own, in one cycle.
+  if (queuedThisInvocation() === 0) return
   let session
   try {
     session = activeSession()

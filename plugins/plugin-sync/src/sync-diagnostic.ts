@@ -34,5 +34,5 @@ export function emitSyncDiagnostic(code: SyncDiagnosticCode, queued: number, rea
   if (emitted) return
   emitted = true
   const oneLine = reason.replaceAll(/\s+/g, ' ').trim()
-  process.stderr.write(`sync_diagnostic severity=warning diagnostic_code=${code} fatal=false sync_phase=final_sync queued=${queued} message=Local change saved. ${queued} event(s) stay queued and will sync later: ${oneLine}\n`)
+  process.stderr.write(`sync_diagnostic severity=warning diagnostic_code=${code} fatal=false sync_phase=final_sync queued=${queued} message=Local change saved; ${queued} event(s) queued, not yet sent: ${oneLine}\n`)
 }

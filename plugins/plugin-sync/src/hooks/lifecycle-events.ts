@@ -1,6 +1,7 @@
 import type {LifecycleEventsHook} from 'spec-kitty/api'
 
 import {buildEnvelopes} from '../envelope.js'
+import {noteQueued, noteSessionProblem} from '../invocation.js'
 import {Outbox} from '../outbox.js'
 import {emitSyncDiagnostic} from '../sync-diagnostic.js'
 import {activeSession} from '../sync-gate.js'
@@ -11,13 +12,16 @@ const hook: LifecycleEventsHook = async ({events}) => {
   let session
   try {
     session = activeSession()
-  } catch {
-    return // reported once by the final sync
+  } catch (error) {
+    noteSessionProblem((error as Error).message) // reported once by the final sync
+    return
   }
 
   if (!session) return
   try {
-    new Outbox(outboxDir(session.server, session.account)).append(buildEnvelopes(events))
+    const envelopes = buildEnvelopes(events)
+    new Outbox(outboxDir(session.server, session.account)).append(envelopes)
+    noteQueued(envelopes.length)
   } catch (error) {
     emitSyncDiagnostic('sync.outbox_unavailable', 0, `the events of this command could not be queued: ${(error as Error).message}`)
   }
