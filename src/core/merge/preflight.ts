@@ -26,20 +26,46 @@ export function landedMergeReport(targetBranch: string): PreflightReport {
   }
 }
 
+class CheckTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`no result within ${ms} ms`)
+  }
+}
+
+/** How long one check may take: 30 s (git on a large repository), SPEC_KITTY_CHECK_TIMEOUT_MS to change it. */
+function checkTimeoutMs(): number {
+  const configured = Number(process.env.SPEC_KITTY_CHECK_TIMEOUT_MS)
+  return Number.isInteger(configured) && configured > 0 ? configured : 30_000
+}
+
 /**
  * Run every check (no short-circuit: all blockers are reported at once), in order. The dry run and
  * the real merge both call this, with the same checks, so they cannot disagree (D5). A check that
  * throws is a blocker: a broken check must not wave a merge through.
  */
-export async function runPreflight(checks: ReadonlyArray<PreflightCheck & {plugin: string}>, ctx: MergePreflightContext): Promise<PreflightReport> {
+export async function runPreflight(checks: ReadonlyArray<PreflightCheck & {plugin: string}>, ctx: MergePreflightContext, timeoutMs = checkTimeoutMs()): Promise<PreflightReport> {
   const outcomes = await Promise.all(checks.map(async (check): Promise<CheckOutcome[]> => {
+    let timer: NodeJS.Timeout | undefined
+    // A check that never settles (a hung third-party plugin) must not hang the merge: past its time
+    // it is a blocker naming the plugin, and its work is abandoned.
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new CheckTimeout(timeoutMs)), timeoutMs)
+      timer.unref()
+    })
     try {
-      const result = await check.run(ctx)
+      const result = await Promise.race([check.run(ctx), deadline])
       return (Array.isArray(result) ? result : [result]).map(r => ({...r, id: check.id, plugin: check.plugin}))
     } catch (error) {
+      const timedOut = error instanceof CheckTimeout
       return [{
-        id: check.id, message: `Check ${check.id} failed to run: ${(error as Error).message}`, plugin: check.plugin, remediation: `Report this to the maintainers of ${check.plugin}.`, verdict: 'blocker',
+        id: check.id,
+        message: timedOut ? `Check ${check.id} of ${check.plugin} did not finish within ${timeoutMs / 1000} s.` : `Check ${check.id} failed to run: ${(error as Error).message}`,
+        plugin: check.plugin,
+        remediation: timedOut ? `Run the dry run again; if it keeps timing out, update or uninstall ${check.plugin} (spec-kitty plugins uninstall ${check.plugin}), or raise SPEC_KITTY_CHECK_TIMEOUT_MS.` : `Report this to the maintainers of ${check.plugin}.`,
+        verdict: 'blocker',
       }]
+    } finally {
+      clearTimeout(timer)
     }
   }))
   const all = outcomes.flat()
