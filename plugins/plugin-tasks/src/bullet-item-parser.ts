@@ -1,7 +1,7 @@
 import type {TaskDocumentView, TaskReferenceParser} from 'spec-kitty/api'
 
 import {
-  canonicalSubtask, ID_END, perDocument, sameId, SUBTASK_TOKEN,
+  canonicalSubtask, ID_END, indexById, perDocument, SUBTASK_TOKEN,
 } from './id-grammar.js'
 
 /**
@@ -28,9 +28,11 @@ export const bulletItems = perDocument((doc: TaskDocumentView): BulletItem[] => 
   return items
 })
 
+const bulletItemsOf = indexById(bulletItems, item => [item.id])
+
 export const bulletItemParser: TaskReferenceParser = {
   apply: () => null,
-  find: (doc, id) => bulletItems(doc).filter(item => sameId(item.id, id)).map(item => ({done: undefined, line: item.line})),
+  find: (doc, id) => bulletItemsOf(doc, id).map(item => ({done: undefined, line: item.line})),
   idPattern: /^T\d{2,4}[a-z]?$/,
   materialize(doc, match, _id, status) {
     const text = doc.lines[match.line]

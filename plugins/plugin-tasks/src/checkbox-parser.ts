@@ -1,7 +1,7 @@
 import type {TaskDocumentView, TaskReferenceParser} from 'spec-kitty/api'
 
 import {
-  canonicalSubtask, ID_END, perDocument, sameId, SUBTASK_TOKEN,
+  canonicalSubtask, ID_END, indexById, perDocument, SUBTASK_TOKEN,
 } from './id-grammar.js'
 
 /**
@@ -28,6 +28,8 @@ export const checkboxRows = perDocument((doc: TaskDocumentView): CheckboxRow[] =
   return rows
 })
 
+const checkboxRowsOf = indexById(checkboxRows, row => [row.id])
+
 export const checkboxParser: TaskReferenceParser = {
   apply(doc, match, _id, status) {
     const text = doc.lines[match.line]
@@ -36,7 +38,7 @@ export const checkboxParser: TaskReferenceParser = {
     if (done === (status === 'done')) return null
     return {kind: 'replace', line: match.line, text: m[1] + (status === 'done' ? 'x' : ' ') + text.slice(m[1].length + 1)}
   },
-  find: (doc, id) => checkboxRows(doc).filter(row => sameId(row.id, id)).map(row => ({done: row.done, line: row.line})),
+  find: (doc, id) => checkboxRowsOf(doc, id).map(row => ({done: row.done, line: row.line})),
   idPattern: /^T\d{2,4}[a-z]?$/,
   name: 'checkbox',
   precedence: 10,

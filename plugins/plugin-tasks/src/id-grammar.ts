@@ -55,3 +55,23 @@ export function perDocument<D extends object, T>(scan: (doc: D) => T): (doc: D) 
     return value
   }
 }
+
+/**
+ * Group a document's rows by id (compared as sameId compares), once per document: `find` for one id
+ * is then a lookup, and resolving every subtask of a mission stays linear in its size.
+ */
+export function indexById<D extends object, R>(rowsOf: (doc: D) => readonly R[], idsOf: (row: R) => readonly string[]): (doc: D, id: string) => readonly R[] {
+  const index = perDocument((doc: D) => {
+    const byId = new Map<string, R[]>()
+    for (const row of rowsOf(doc)) {
+      for (const id of new Set(idsOf(row).map(one => one.toUpperCase()))) {
+        const rows = byId.get(id)
+        if (rows) rows.push(row)
+        else byId.set(id, [row])
+      }
+    }
+
+    return byId
+  })
+  return (doc, id) => index(doc).get(id.toUpperCase()) ?? []
+}

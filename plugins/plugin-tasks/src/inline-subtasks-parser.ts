@@ -1,7 +1,7 @@
 import type {TaskDocumentView, TaskReferenceParser} from 'spec-kitty/api'
 
 import {
-  canonicalSubtask, ID_END, perDocument, sameId, SUBTASK_TOKEN, subtaskIdsIn,
+  canonicalSubtask, ID_END, indexById, perDocument, SUBTASK_TOKEN, subtaskIdsIn,
 } from './id-grammar.js'
 
 /**
@@ -50,6 +50,8 @@ function materializedRow(id: string): RegExp {
   return new RegExp(String.raw`^\s*- \[[xX]\] ${id}\s*$`, 'i')
 }
 
+const inlineReferencesOf = indexById(inlineReferences, ref => ref.ids)
+
 export const inlineSubtasksParser: TaskReferenceParser = {
   apply(_doc, match, _id, status) {
     // Only a bare row we could have materialized is ours to touch: `pending` removes it.
@@ -57,8 +59,7 @@ export const inlineSubtasksParser: TaskReferenceParser = {
     return status === 'pending' && row !== undefined ? {kind: 'delete', line: row} : null
   },
   find(doc, id) {
-    return inlineReferences(doc)
-    .filter(ref => ref.ids.some(other => sameId(other, id)))
+    return inlineReferencesOf(doc, id)
     .map(ref => {
       const pattern = materializedRow(id)
       for (let line = ref.line + 1; line <= ref.blockEnd; line++) {

@@ -1,7 +1,7 @@
 import type {TaskDocumentView, TaskReferenceParser} from 'spec-kitty/api'
 
 import {
-  canonicalSubtask, perDocument, plainText, sameId,
+  canonicalSubtask, indexById, perDocument, plainText,
 } from './id-grammar.js'
 
 /**
@@ -120,9 +120,12 @@ function withCell(cell: string, marker: string): string {
   return lead + marker + trail
 }
 
+const pipeRowsOf = indexById(pipeRows, row => [row.id])
+const pipeRowAt = perDocument((doc: TaskDocumentView) => new Map(pipeRows(doc).map(row => [row.line, row])))
+
 export const pipeTableParser: TaskReferenceParser = {
   apply(doc, match, _id, status) {
-    const row = pipeRows(doc).find(r => r.line === match.line)!
+    const row = pipeRowAt(doc).get(match.line)!
     if (row.done === (status === 'done')) return null
     const cells = [...row.cells]
     if (status === 'done') {
@@ -139,7 +142,7 @@ export const pipeTableParser: TaskReferenceParser = {
 
     return {kind: 'replace', line: row.line, text: cells.join('|')}
   },
-  find: (doc, id) => pipeRows(doc).filter(row => sameId(row.id, id)).map(row => ({done: row.done, line: row.line})),
+  find: (doc, id) => pipeRowsOf(doc, id).map(row => ({done: row.done, line: row.line})),
   idPattern: /^T\d{2,4}[a-z]?$/,
   name: 'pipe_table',
   precedence: 20,

@@ -1,8 +1,8 @@
-import type {SubtaskStatus} from '../../api/index.js'
+import type {SubtaskStatus, TaskDocumentEdit} from '../../api/index.js'
 import type {TaskDocument} from './task-document.js'
-import type {TaskReferenceRegistry} from './task-reference-registry.js'
 
 import {canonicalTaskId} from './task-id.js'
+import {applyEdits, type TaskReferenceRegistry} from './task-reference-registry.js'
 
 export type MarkOutcome = 'already_satisfied' | 'not_found' | 'updated'
 
@@ -59,6 +59,30 @@ export function planMarkStatus(input: MarkStatusInput): MarkStatusPlan {
   const {laneOf, missionSlug, registry, status} = input
   let {doc} = input
   const results: MarkResult[] = []
+  // Edits wait and are applied in one rebuild at the end, so resolving many ids stays linear: every
+  // id is found through the same document's indexes. Replaces never move lines, so they can wait;
+  // an insert or delete (materializing a row) is applied at once, and so is a repeated id, which
+  // must see its own earlier edit.
+  let waiting: TaskDocumentEdit[] = []
+  const touched = new Set<string>()
+  const flush = () => {
+    if (waiting.length > 0) doc = applyEdits(doc, waiting)
+    waiting = []
+    touched.clear()
+  }
+
+  const resolve = (id: string) => {
+    if (touched.has(id)) flush()
+    const resolution = registry.resolveSubtask(doc, id, status)
+    if (resolution.edits.length > 0) {
+      waiting.push(...resolution.edits)
+      touched.add(id)
+      if (resolution.edits.some(edit => edit.kind !== 'replace')) flush()
+    }
+
+    return resolution
+  }
+
   for (const raw of input.ids) {
     const parsed = canonicalTaskId(raw)
     if (!parsed.ok) {
@@ -82,8 +106,7 @@ export function planMarkStatus(input: MarkStatusInput): MarkStatusPlan {
       const changed: string[] = []
       const unrecorded: string[] = []
       for (const subtask of owned) {
-        const resolution = registry.resolveSubtask(doc, subtask, status)
-        doc = resolution.doc
+        const resolution = resolve(subtask)
         if (resolution.outcome === 'updated') changed.push(subtask)
         if (resolution.outcome === 'not_found') unrecorded.push(subtask)
       }
@@ -111,14 +134,14 @@ export function planMarkStatus(input: MarkStatusInput): MarkStatusPlan {
       continue
     }
 
-    const resolution = registry.resolveSubtask(doc, id, status)
-    doc = resolution.doc
+    const resolution = resolve(id)
     const format = resolution.outcome === 'not_found' ? null : resolution.format
     results.push({
       format, id, message: subtaskMessage(id, resolution.outcome, resolution.format, status, resolution.referenceOnly, registry.formatNames(id), registry.parsers.map(p => p.name)), outcome: resolution.outcome,
     })
   }
 
+  flush()
   const summary: MarkSummary = {already_satisfied: 0, not_found: 0, updated: 0}
   for (const result of results) summary[result.outcome]++
   return {doc, results, summary}

@@ -16,9 +16,9 @@ interface Found {
   parser: RegisteredParser
 }
 
-/** The outcome of making one subtask id say a status, before it is written. */
+/** The outcome of making one subtask id say a status: the edits that do it, not yet applied. */
 export interface SubtaskResolution {
-  doc: TaskDocument
+  edits: TaskDocumentEdit[]
   format: null | string
   outcome: 'already_satisfied' | 'not_found' | 'updated'
   /** Only references without status exist (an inline `Subtasks:` mention). */
@@ -62,11 +62,14 @@ export class TaskReferenceRegistry {
     return this.parsers.filter(p => !p.expand && p.idPattern.test(id))
   }
 
-  /** Make every representation of `id` say `status` (D2), materializing a row when needed (D3). */
+  /**
+   * The edits that make every representation of `id` say `status` (D2), materializing a row when
+   * needed (D3). Not applied: a caller resolving many ids applies them in one rebuild.
+   */
   resolveSubtask(doc: TaskDocument, id: string, status: SubtaskStatus): SubtaskResolution {
     const found = this.representations(doc, id)
     if (found.length === 0) return {
-      doc, format: null, outcome: 'not_found', referenceOnly: false,
+      edits: [], format: null, outcome: 'not_found', referenceOnly: false,
     }
     const format = found[0].parser.name
     const stateful = found.filter(f => f.match.done !== undefined)
@@ -76,22 +79,19 @@ export class TaskReferenceRegistry {
     } else if (status === 'pending') {
       // Nothing records this id as done, so there is nothing to un-mark and nothing to insert.
       return {
-        doc, format, outcome: 'already_satisfied', referenceOnly: true,
+        edits: [], format, outcome: 'already_satisfied', referenceOnly: true,
       }
     } else {
       const materializer = found.find(f => f.parser.materialize)
       const edit = materializer?.parser.materialize!(doc, materializer.match, id, status)
       edits = edit ? [edit] : []
       if (edits.length === 0) return {
-        doc, format, outcome: 'not_found', referenceOnly: true,
+        edits, format, outcome: 'not_found', referenceOnly: true,
       }
     }
 
-    if (edits.length === 0) return {
-      doc, format, outcome: 'already_satisfied', referenceOnly: false,
-    }
     return {
-      doc: applyEdits(doc, edits), format, outcome: 'updated', referenceOnly: stateful.length === 0,
+      edits, format, outcome: edits.length === 0 ? 'already_satisfied' : 'updated', referenceOnly: stateful.length === 0 && edits.length > 0,
     }
   }
 
@@ -148,8 +148,9 @@ function assertParserShape(parser: RegisteredParser): void {
 }
 
 /**
- * Apply one id's edits in a single rebuild: replaces first, then deletes bottom-up, then inserts
- * (an id has at most one insert). When two parsers edit one line, a delete wins.
+ * Apply edits in a single rebuild: replaces first, then deletes bottom-up, then inserts. Line numbers
+ * all refer to `doc`, so the edits may hold at most one insert or delete (one id's; replaces never
+ * shift lines and may come from many ids). When two parsers edit one line, a delete wins.
  */
 export function applyEdits(doc: TaskDocument, edits: readonly TaskDocumentEdit[]): TaskDocument {
   const deleted = new Set(edits.filter(e => e.kind === 'delete').map(e => e.line))
