@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
 import {
-  chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync,
+  chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync,
 } from 'node:fs'
 import {createServer} from 'node:http'
 import {type AddressInfo} from 'node:net'
@@ -10,8 +10,10 @@ import {join} from 'node:path'
 import {outboxDir} from '../../plugins/plugin-sync/src/sync-paths.js'
 import {pidNsTag} from '../../src/core/io/process-identity.js'
 import {fileTreeFingerprint} from '../support/fingerprint.js'
-import {createMission} from '../support/missions.js'
 import {CLI, parseJson, Sandbox} from '../support/sandbox.js'
+import {
+  expireSession as expireSandboxSession, queuedEvents, sessionFile as sandboxSessionFile, syncSandbox,
+} from '../support/sync-sandbox.js'
 import {SyncTestServer} from '../support/sync-server.js'
 
 /**
@@ -26,25 +28,14 @@ describe('plugin-sync against a hostile server', function () {
   let slug: string
   let env: NodeJS.ProcessEnv
 
-  const queued = (): string[] => {
-    const dir = outboxDir(server.url, 'default', sandbox.env)
-    return existsSync(dir) ? readdirSync(dir).filter(f => f.endsWith('.json')) : []
-  }
+  const queued = () => queuedEvents(sandbox, server)
 
   const move = (wp: string, to: string, extraEnv: NodeJS.ProcessEnv = {}) => sandbox.cliAsync(['agent', 'tasks', 'move-task', wp, '--to', to, '--mission', slug, '--no-auto-commit', '--json'], {env: {...env, ...extraEnv}})
-  const sessionFile = () => join(String(sandbox.env.SPEC_KITTY_CONFIG_DIR), 'session.json')
-  const expireSession = () => {
-    const session = JSON.parse(readFileSync(sessionFile(), 'utf8'))
-    writeFileSync(sessionFile(), JSON.stringify({...session, expires_at: '2020-01-01T00:00:00.000Z', refresh_token: 'good-refresh'}), {mode: 0o600})
-  }
+  const sessionFile = () => sandboxSessionFile(sandbox)
+  const expireSession = () => expireSandboxSession(sandbox)
 
   beforeEach(async () => {
-    sandbox = new Sandbox()
-    sandbox.initProject()
-    slug = createMission(sandbox).slug
-    server = await new SyncTestServer().listen()
-    env = {SPEC_KITTY_ENABLE_SAAS_SYNC: '1', SPEC_KITTY_SYNC_BUDGET_MS: '2500'}
-    expect(sandbox.cli(['auth', 'login', '--server', server.url, '--token', 'good-token']).code).to.equal(0)
+    ({env, sandbox, server, slug} = await syncSandbox())
   })
 
   afterEach(async () => {

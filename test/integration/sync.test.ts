@@ -5,9 +5,9 @@ import {
 import {join} from 'node:path'
 
 import {outboxDir} from '../../plugins/plugin-sync/src/sync-paths.js'
-import {createMission} from '../support/missions.js'
 import {type CliResult, parseJson, Sandbox} from '../support/sandbox.js'
 import {assertSchema} from '../support/schemas.js'
+import {expireSession as expireSandboxSession, queuedEvents, syncSandbox} from '../support/sync-sandbox.js'
 import {SyncTestServer} from '../support/sync-server.js'
 
 function filesUnder(dir: string): string[] {
@@ -44,28 +44,14 @@ describe('plugin-sync: a final sync that never pollutes a successful command', f
   let env: NodeJS.ProcessEnv
 
   /** Make the stored access token expired, with a refresh token the server accepts. */
-  const expireSession = (): string => {
-    const config = String(sandbox.env.SPEC_KITTY_CONFIG_DIR)
-    const session = JSON.parse(readFileSync(join(config, 'session.json'), 'utf8'))
-    writeFileSync(join(config, 'session.json'), JSON.stringify({...session, expires_at: '2020-01-01T00:00:00.000Z', refresh_token: 'good-refresh'}), {mode: 0o600})
-    return config
-  }
-
-  const queued = (): string[] => {
-    const dir = outboxDir(server.url, 'default', sandbox.env)
-    return existsSync(dir) ? readdirSync(dir).filter(f => f.endsWith('.json')) : []
-  }
+  const expireSession = () => expireSandboxSession(sandbox)
+  const queued = () => queuedEvents(sandbox, server)
 
   // Async: a blocking spawnSync would freeze this process, and with it the in-process server.
   const move = (to: string, extraEnv: NodeJS.ProcessEnv = {}) => sandbox.cliAsync(['agent', 'tasks', 'move-task', 'WP01', '--to', to, '--mission', slug, '--no-auto-commit', '--json'], {env: {...env, ...extraEnv}})
 
   beforeEach(async () => {
-    sandbox = new Sandbox()
-    sandbox.initProject()
-    slug = createMission(sandbox).slug
-    server = await new SyncTestServer().listen()
-    env = {SPEC_KITTY_ENABLE_SAAS_SYNC: '1', SPEC_KITTY_SYNC_BUDGET_MS: '2500'}
-    expect(sandbox.cli(['auth', 'login', '--server', server.url, '--token', 'good-token']).code).to.equal(0)
+    ({env, sandbox, server, slug} = await syncSandbox())
   })
 
   afterEach(async () => {
@@ -165,14 +151,16 @@ describe('plugin-sync: a final sync that never pollutes a successful command', f
   })
 
   it('refresh lock held by another process while the token is expired: auth_refresh_in_progress', async () => {
-    const config = expireSession()
+    expireSession()
+    const config = String(sandbox.env.SPEC_KITTY_CONFIG_DIR)
     writeFileSync(join(config, 'refresh.lock'), `${process.pid}\n`)
     assertCleanSuccess(await move('claimed'), 'sync.auth_refresh_in_progress')
     expect(server.refreshes).to.equal(0)
   })
 
   it('an expired token is refreshed under the lock and the events are delivered', async () => {
-    const config = expireSession()
+    expireSession()
+    const config = String(sandbox.env.SPEC_KITTY_CONFIG_DIR)
     assertCleanSuccess(await move('claimed'), null)
     expect(server.refreshes).to.equal(1)
     expect(readFileSync(join(config, 'session.json'), 'utf8')).to.contain('refreshed-1')
