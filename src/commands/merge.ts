@@ -11,7 +11,9 @@ import {
 import {abortMerge, executeMerge} from '../core/merge/merge-executor.js'
 import {mergeDocument, mergeHumanLines} from '../core/merge/merge-report.js'
 import {assertResumeFlags, hasLanded, readMergeState} from '../core/merge/merge-state.js'
-import {landedMergeReport, runPreflight} from '../core/merge/preflight.js'
+import {
+  alreadyMergedReport, isAlreadyMerged, landedMergeReport, runPreflight,
+} from '../core/merge/preflight.js'
 import {resolveMission} from '../core/mission/mission-handle.js'
 import {CliError, usageError} from '../core/output/cli-error.js'
 import {ExitCode} from '../core/output/exit-codes.js'
@@ -74,9 +76,11 @@ An interrupted merge continues with --resume or is discarded with --abort (refs 
       return {document: {aborted: true, had_state: aborted.had_state, mission_slug: mission.slug}, exitCode: ExitCode.ok, human: [aborted.had_state ? `Discarded the interrupted merge of ${mission.slug}.` : 'No interrupted merge to discard; cleared any leftovers.']}
     }
 
-    const report = interrupted && hasLanded(interrupted) ? landedMergeReport(ctx.targetBranch) : await runPreflight(await preflightChecks(this.config), ctx)
+    const report = interrupted && hasLanded(interrupted)
+      ? landedMergeReport(ctx.targetBranch)
+      : (!interrupted && isAlreadyMerged(ctx) ? alreadyMergedReport(ctx) : await runPreflight(await preflightChecks(this.config), ctx))
     if (flags['dry-run'] || !report.ready) {
-      return {document: mergeDocument(report, ctx, flags['dry-run']), exitCode: report.ready ? ExitCode.ok : ExitCode.failed, human: mergeHumanLines(report, ctx, flags['dry-run'])}
+      return {document: mergeDocument(report, ctx, flags['dry-run']), exitCode: report.ready || report.alreadyMerged ? ExitCode.ok : ExitCode.failed, human: mergeHumanLines(report, ctx, flags['dry-run'])}
     }
 
     const {events, result} = executeMerge(root, mission, ctx, {keepBranch: flags['keep-branch'], keepWorktree: flags['keep-worktree']})

@@ -234,6 +234,23 @@ describe('merge: strategies, resume and abort', function () {
     expect(sandbox.git(['status', '--porcelain'])).to.equal('')
   })
 
+  it('a mission that already landed says so, exit 0, instead of blockers that would recreate branches', () => {
+    const mission = readyMission(sandbox)
+    expect(sandbox.cli(['merge', '--mission', mission.slug, '--json']).code).to.equal(0)
+    for (const flags of [[], ['--dry-run']]) {
+      const again = sandbox.cli(['merge', '--mission', mission.slug, ...flags, '--json'])
+      expect(again.code, again.stdout).to.equal(0)
+      const doc = parseJson(again.stdout)
+      assertSchema('merge-preflight', doc)
+      expect(doc).to.include({
+        already_merged: true, blocker: null, merged: false, ready: false,
+      })
+      expect(doc.blockers).to.deep.equal([])
+    }
+
+    expect(sandbox.cli(['merge', '--mission', mission.slug]).stdout).to.contain('is already merged into feature/widgets')
+  })
+
   it('resumes with the strategy and target it started with, and refuses flags that say otherwise', () => {
     const mission = readyMission(sandbox)
     interruptedMerge(sandbox, mission, {completed_lanes: [], phase: 'lanes'}, 'merge')

@@ -24,6 +24,7 @@ export function planSteps(ctx: MergePreflightContext): string[] {
 export function mergeDocument(report: PreflightReport, ctx: MergePreflightContext, dryRun: boolean, result?: MergeResult): Record<string, unknown> {
   const first = report.blockers[0]
   return {
+    already_merged: report.alreadyMerged === true,
     blocker: first?.id ?? null,
     blockers: report.blockers.map(o => entry(o)),
     checks: report.checks.map(o => ({
@@ -52,7 +53,9 @@ export function mergeDocument(report: PreflightReport, ctx: MergePreflightContex
 
 export function mergeHumanLines(report: PreflightReport, ctx: MergePreflightContext, dryRun: boolean, result?: MergeResult): string[] {
   const lines: string[] = []
-  if (!report.ready) {
+  if (report.alreadyMerged) {
+    lines.push(report.checks[0].message)
+  } else if (!report.ready) {
     lines.push(`Not ready to merge ${ctx.missionSlug}: ${report.blockers.length} blocker(s).`)
     for (const blocker of report.blockers) {
       lines.push(`  ✗ ${blocker.id}: ${blocker.message}`)

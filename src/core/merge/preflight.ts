@@ -6,6 +6,8 @@ export interface CheckOutcome extends PreflightResult {
 }
 
 export interface PreflightReport {
+  /** The mission landed before: nothing to merge (ready is false, and there is no blocker). */
+  alreadyMerged?: boolean
   blockers: CheckOutcome[]
   checks: CheckOutcome[]
   ready: boolean
@@ -36,6 +38,24 @@ class CheckTimeout extends Error {
 function checkTimeoutMs(): number {
   const configured = Number(process.env.SPEC_KITTY_CHECK_TIMEOUT_MS)
   return Number.isInteger(configured) && configured > 0 ? configured : 30_000
+}
+
+/**
+ * A mission whose every WP is done has landed already: merging again would only send the user to
+ * recreate branches the merge deleted. Told as such (exit 0), with no blocker to follow.
+ */
+export function isAlreadyMerged(ctx: Pick<MergePreflightContext, 'lanes' | 'wpLanes'>): boolean {
+  const wps = ctx.lanes.flatMap(lane => lane.wpIds)
+  return wps.length > 0 && wps.every(wp => ctx.wpLanes[wp] === 'done')
+}
+
+export function alreadyMergedReport(ctx: Pick<MergePreflightContext, 'missionSlug' | 'targetBranch'>): PreflightReport {
+  const pass: CheckOutcome = {
+    id: 'already_merged', message: `${ctx.missionSlug} is already merged into ${ctx.targetBranch}: every work package is done; nothing to do.`, plugin: 'spec-kitty', verdict: 'pass',
+  }
+  return {
+    alreadyMerged: true, blockers: [], checks: [pass], ready: false, warnings: [],
+  }
 }
 
 /**
