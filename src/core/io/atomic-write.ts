@@ -1,10 +1,11 @@
 import {randomBytes} from 'node:crypto'
 import {
-  closeSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync,
+  closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 
 import {CliError} from '../output/cli-error.js'
+import {assertNotSymlink} from './confine.js'
 import {isAlive} from './process-alive.js'
 import {pidNsTag} from './process-identity.js'
 import {isWriteDenied, writeDenied} from './writable.js'
@@ -54,16 +55,7 @@ const tempName = (path: string): string => join(dirname(path), `.${basename(path
  * elsewhere). A crash leaves at most a stray temp file, which a later write or command removes.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode?: number): void {
-  try {
-    if (lstatSync(path).isSymbolicLink()) {
-      throw new CliError('symlink_refused', `${path} is a symbolic link; spec-kitty never writes through one.`, {
-        remediation: `Replace the link with a regular file (ls -l ${JSON.stringify(path)} shows where it points), then run the command again.`,
-      })
-    }
-  } catch (error) {
-    if (error instanceof CliError) throw error
-  }
-
+  assertNotSymlink(path)
   sweepStrayTemps(dirname(path), basename(path))
   const temp = tempName(path)
   try {

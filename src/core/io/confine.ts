@@ -36,10 +36,23 @@ function realPathOfNearest(path: string): string {
   }
 }
 
-function symlinkRefused(path: string, why: string): CliError {
-  return new CliError('symlink_refused', `${path} ${why}; spec-kitty never writes, commits or deletes through a symbolic link.`, {
+/** The one error for a link where spec-kitty would read, write, commit or delete. */
+export function symlinkRefused(path: string, why = 'is a symbolic link'): CliError {
+  return new CliError('symlink_refused', `${path} ${why}; spec-kitty never reads, writes, commits or deletes through a symbolic link.`, {
     remediation: `Replace the link with a regular file or folder (check what it points to: ls -l ${JSON.stringify(path)}), then run the command again.`,
   })
+}
+
+/** Refuse `path` when it is itself a symbolic link (a missing path is fine: nothing to follow). */
+export function assertNotSymlink(path: string): void {
+  let link = false
+  try {
+    link = lstatSync(path).isSymbolicLink()
+  } catch {
+    // missing
+  }
+
+  if (link) throw symlinkRefused(path)
 }
 
 /**
@@ -55,13 +68,7 @@ export function assertConfined(root: string, path: string): void {
     })
   }
 
-  try {
-    if (lstatSync(path).isSymbolicLink()) throw symlinkRefused(path, 'is a symbolic link')
-  } catch (error) {
-    if (error instanceof CliError) throw error
-    // missing: nothing to follow
-  }
-
+  assertNotSymlink(path)
   if (!isInside(realPathOfNearest(root), realPathOfNearest(path))) throw symlinkRefused(path, `leads out of ${root} through a symbolic link`)
 }
 

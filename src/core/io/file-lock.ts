@@ -55,7 +55,7 @@ function tryCreate(path: string): string | undefined {
   }
 }
 
-export interface Holder {
+interface Holder {
   ageMs: number
   /** The lock file's content, to make sure a breaker removes the lock it judged and no other. */
   content: string
@@ -76,7 +76,7 @@ function readHolder(path: string): Holder | undefined {
 }
 
 /** Stale: its holder is dead, or cannot be checked and has held it past any honest critical section. */
-export function isStale(holder: Holder, staleAfterMs = DEFAULT_STALE_AFTER_MS): boolean {
+function isStale(holder: Holder, staleAfterMs = DEFAULT_STALE_AFTER_MS): boolean {
   if (!holder.identity) return holder.ageMs > FOREIGN_LOCK_GRACE_MS
   const state = liveness(holder.identity)
   return state === 'dead' || (state === 'unknown' && holder.ageMs > staleAfterMs)

@@ -3,6 +3,7 @@ import {
 } from 'node:fs'
 
 import {CliError} from '../output/cli-error.js'
+import {symlinkRefused} from './confine.js'
 
 /**
  * Mission files arrive in pull requests: one may be a symbolic link to a secret, a FIFO that
@@ -17,11 +18,7 @@ export function openRegularFile(path: string, flags: number): number | undefined
   } catch (error) {
     const {code} = error as NodeJS.ErrnoException
     if (code === 'ENOENT') return undefined
-    if (code === 'ELOOP') {
-      throw new CliError('symlink_refused', `${path} is a symbolic link; spec-kitty never reads or writes mission files through one.`, {
-        remediation: `Replace the link with a regular file (ls -l ${JSON.stringify(path)} shows where it points), then run the command again.`,
-      })
-    }
+    if (code === 'ELOOP') throw symlinkRefused(path)
 
     if (code === 'EISDIR') throw notRegular(path, 'a folder')
     throw error

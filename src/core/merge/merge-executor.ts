@@ -235,7 +235,7 @@ function recordMergeBookkeeping(root: string, mission: Mission, ctx: MergePrefli
       to_lane: 'done',
       wp_id: wp,
     }))
-    if (events.length > 0) recordEvents(mission, events)
+    if (events.length > 0) recordEvents(mission, events, status)
     const meta = readMissionMeta(mission.dir) ?? mission.meta
     const number = missionNumber(meta) ?? nextMissionNumber(root)
     writeMissionMeta(mission.dir, {...meta, baseline_merge_commit: state.target_before, mission_number: number})

@@ -155,7 +155,7 @@ export function finalizeTasks(root: string, mission: Mission): FinalizeResult {
       to_lane: 'planned',
       wp_id: wpId,
     }))
-    if (events.length > 0) recordEvents(mission, events)
+    if (events.length > 0) recordEvents(mission, events, status)
     return {
       events, lanes: existing && sameLanes ? existing.lanes : lanes, lanesWritten, missionBranch, seeded, workPackages: wpIds,
     }

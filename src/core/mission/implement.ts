@@ -122,7 +122,7 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
     }
 
     if (events.length > 0) {
-      recordEvents(mission, events)
+      recordEvents(mission, events, status)
       if (autoCommit) commitFiles(root, [eventLogPath(mission.dir), snapshotPath(mission.dir)], `chore: ${wpId} claimed for implementation`)
     }
 

@@ -1,6 +1,7 @@
 import {existsSync, readdirSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
+import {isSafeSegment} from '../io/confine.js'
 import {CliError, usageError} from '../output/cli-error.js'
 import {ExitCode} from '../output/exit-codes.js'
 import {type MissionMeta, readMissionMeta} from './mission-meta.js'
@@ -32,11 +33,9 @@ export const specsDir = (root: string): string => join(root, 'kitty-specs')
 /** The project a mission belongs to: missions live in `<root>/kitty-specs/<slug>`. */
 export const projectRootOf = (mission: Pick<Mission, 'dir'>): string => resolve(mission.dir, '..', '..')
 
-const SAFE_HANDLE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
-
 /** Rejects anything that could escape kitty-specs/ or reach a shell before it touches the disk. */
 export function assertSafeHandle(handle: string, what = 'mission handle'): void {
-  if (!SAFE_HANDLE.test(handle) || handle.includes('..')) {
+  if (!isSafeSegment(handle)) {
     throw usageError('invalid_handle', `Invalid ${what} ${JSON.stringify(handle)}: use letters, digits, '.', '_' and '-' only.`, 'Pass the mission slug, its mid8 or its ULID, e.g. --mission demo-widgets-01J9ZK3M.')
   }
 }
@@ -45,7 +44,7 @@ export function listMissions(root: string): Mission[] {
   const dir = specsDir(root)
   if (!existsSync(dir)) return []
   return readdirSync(dir, {withFileTypes: true})
-  .filter(entry => entry.isDirectory() && SAFE_HANDLE.test(entry.name))
+  .filter(entry => entry.isDirectory() && isSafeSegment(entry.name))
   .map(entry => loadMission(join(dir, entry.name), entry.name))
   .sort((a, b) => a.slug.localeCompare(b.slug))
 }

@@ -20,9 +20,9 @@ export function laneOf(status: ReducedStatus, wpId: string): LaneOrGenesis {
 
 /**
  * Append events and rematerialize status.json from the whole log. The caller holds the mission lock
- * and has re-read the log inside it.
+ * and passes `current`, the status it re-read inside that lock (read once, not again here).
  */
-export function recordEvents(mission: Mission, events: readonly StatusEvent[], current: ReducedStatus = readMissionStatus(mission)): ReducedStatus {
+export function recordEvents(mission: Mission, events: readonly StatusEvent[], current: ReducedStatus): ReducedStatus {
   assertWritable([eventLogPath(mission.dir), snapshotPath(mission.dir)])
   assertNotBehindLog(mission, events, current)
   journalEvents(projectRootOf(mission), mission.slug, events)

@@ -149,7 +149,7 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
       touched.push(review.path)
     }
 
-    recordEvents(mission, events)
+    recordEvents(mission, events, status)
     if (wpFile) {
       const line = `- ${new Date().toISOString().slice(0, 19)}Z – ${input.actor} – shell_pid=${process.ppid} – Moved to ${to}${input.note ? `: ${input.note}` : ''}`
       const {encoding, text} = decodeText(readRegularFile(wpFile.path) ?? Buffer.alloc(0))
