@@ -87,14 +87,23 @@ describe('concurrent agents across missions and PID namespaces', function () {
     try {
       expect(sandbox.cli(['auth', 'login', '--server', server.url, '--token', 'good-token']).code).to.equal(0)
       const env = {SPEC_KITTY_ENABLE_SAAS_SYNC: '1', SPEC_KITTY_SYNC_BUDGET_MS: '4000'}
-      const commitsBefore = Number(sandbox.git(['rev-list', '--count', 'HEAD']))
+      const committed = new Map<string, string[]>(slugs.map(slug => [slug, []]))
       for (const to of ['claimed', 'in_progress']) {
+        const runs = slugs.flatMap(slug => ['WP01', 'WP02'].map(wp => ({args: ['agent', 'tasks', 'move-task', wp, '--to', to, '--mission', slug, '--agent', 'claude', '--json'], slug})))
         // eslint-disable-next-line no-await-in-loop -- two rounds, each fully concurrent
-        const results = await Promise.all(slugs.flatMap(slug => ['WP01', 'WP02'].map(wp => sandbox.cliAsync(['agent', 'tasks', 'move-task', wp, '--to', to, '--mission', slug, '--agent', 'claude', '--json'], {env}))))
-        for (const result of results) expect(result.code, `${result.stdout}${result.stderr}`).to.equal(0)
+        const results = await Promise.all(runs.map(run => sandbox.cliAsync(run.args, {env})))
+        for (const [i, result] of results.entries()) {
+          expect(result.code, `${result.stdout}${result.stderr}`).to.equal(0)
+          committed.get(runs[i].slug)!.push(...(parseJson(result.stdout).event_ids as string[]))
+        }
       }
 
-      expect(Number(sandbox.git(['rev-list', '--count', 'HEAD'])) - commitsBefore).to.equal(24)
+      // Every move's events are in the committed log of its mission, and nothing is left uncommitted.
+      for (const [slug, eventIds] of committed) {
+        const log = sandbox.git(['show', `HEAD:kitty-specs/${slug}/status.events.jsonl`])
+        for (const id of eventIds) expect(log, `${slug} ${id}`).to.contain(id)
+      }
+
       expect(sandbox.git(['status', '--porcelain'])).to.equal('')
       const drained = await sandbox.cliAsync(['sync', 'now', '--json'], {env})
       expect(drained.code, drained.stdout).to.equal(0)
