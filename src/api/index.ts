@@ -90,6 +90,8 @@ export interface PreflightResult {
 /** Everything a check may read. Checks never write: the dry run must stay read-only. */
 export interface MergePreflightContext {
   apiVersion: number
+  /** The mission's coordination worktree (where its status is committed), or null for a legacy mission. */
+  coordinationWorktree: null | string
   /** Run git read-only in a directory (default the primary checkout). Never throws on exit != 0. */
   git(args: string[], cwd?: string): Promise<{code: number; stderr: string; stdout: string}>
   /** Execution lanes from lanes.json, in merge order; empty when lanes.json is missing or invalid. */

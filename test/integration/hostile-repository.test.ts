@@ -27,7 +27,9 @@ describe('hostile repositories: nothing outside its place is touched', function 
   beforeEach(() => {
     sandbox = new Sandbox()
     sandbox.initProject();
-    ({dir, slug} = createMission(sandbox, TWO_WP_TASKS, {'WP01-setup.md': '---\nwork_package_id: WP01\ntitle: Setup\nsubtasks: [T001, T002]\n---\n# WP01\n'}))
+    // Without a coordination branch, so each hostile file is the one every command reads (the
+    // coordination topology's own hostile value has its test below).
+    ({dir, slug} = createMission(sandbox, TWO_WP_TASKS, {'WP01-setup.md': '---\nwork_package_id: WP01\ntitle: Setup\nsubtasks: [T001, T002]\n---\n# WP01\n'}, 'demo-widgets', {legacy: true}))
     outside = join(sandbox.dir, 'outside')
     mkdirSync(outside)
     writeFileSync(join(outside, 'id_rsa'), 'PRIVATE KEY\n')
@@ -55,6 +57,23 @@ describe('hostile repositories: nothing outside its place is touched', function 
 
     expect(existsSync(join(sandbox.repo, '.git'))).to.equal(true)
     expect(readFileSync(join(outside, 'id_rsa'), 'utf8')).to.equal('PRIVATE KEY\n')
+  })
+
+  it('a coordination_branch that is an option or a path never reaches git, and a folder at its worktree path is never used', () => {
+    for (const value of ['-m', '--output=x', '../../x']) {
+      editMeta({coordination_branch: value})
+      for (const args of [['agent', 'tasks', 'status', '--mission', slug], ['agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', slug]]) {
+        refusedWithoutChange(sandbox, args, 'invalid_meta')
+      }
+    }
+
+    // A folder at the worktree path that is not the coordination worktree (here: files a pull
+    // request committed there) is refused, not read: git would walk up from it to the primary.
+    const branch = `kitty/mission-${slug}`
+    sandbox.git(['branch', branch])
+    editMeta({coordination_branch: branch})
+    sandbox.write(`.worktrees/${slug}-coord/kitty-specs/${slug}/status.events.jsonl`, '')
+    refusedWithoutChange(sandbox, ['agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', slug], 'coordination_worktree_mismatch')
   })
 
   it('a merge runtime folder that is a link out of the project is refused, never deleted through', () => {
@@ -229,7 +248,7 @@ describe('hostile repositories: nothing outside its place is touched', function 
 
   it('a corrupt meta.json fails only its own mission, never the others', () => {
     const other = createMission(sandbox, TWO_WP_TASKS, {}, 'other-widgets')
-    writeFileSync(join(other.dir, 'meta.json'), '{"mission_id": ')
+    writeFileSync(join(other.primaryDir, 'meta.json'), '{"mission_id": ')
     const status = sandbox.cli(['agent', 'tasks', 'status', '--mission', slug, '--json'])
     expect(status.code, status.stdout).to.equal(0)
     expect(sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', slug, '--agent', 'claude', '--json']).code).to.equal(0)

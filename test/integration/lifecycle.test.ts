@@ -33,9 +33,14 @@ describe('mission lifecycle through the CLI', function () {
     assertSchema('mission-create', doc)
     expect(doc.mission_slug).to.equal(`demo-widgets-${String(doc.mission_id).slice(0, 8)}`)
     const meta = readFileSync(join(sandbox.repo, 'kitty-specs', String(doc.mission_slug), 'meta.json'), 'utf8')
-    expect(meta).to.match(/^\{\n {2}"created_at": /)
+    expect(meta).to.match(/^\{\n {2}"coordination_branch": "kitty\/mission-demo-widgets-[0-9A-Z]{8}",\n {2}"created_at": /)
     expect(meta.endsWith('}\n')).to.equal(true)
-    expect(JSON.parse(meta)).to.include({mission_number: null, target_branch: 'feature/widgets'})
+    expect(JSON.parse(meta)).to.include({coordination_branch: doc.coordination_branch, mission_number: null, target_branch: 'feature/widgets'})
+    // Spec Kitty 3.2 refuses an empty purpose: one not given is left out.
+    expect(JSON.parse(meta)).to.not.have.any.keys('purpose_tldr', 'purpose_context')
+    // The coordination branch starts at the target's tip; nothing is committed by create.
+    expect(doc.coordination_branch_created).to.equal(true)
+    expect(sandbox.git(['rev-parse', `refs/heads/${String(doc.coordination_branch)}`])).to.equal(sandbox.git(['rev-parse', 'HEAD']))
   })
 
   it('refuses a bad slug, a detached HEAD and a non-git directory without writing anything', () => {
@@ -77,8 +82,10 @@ describe('mission lifecycle through the CLI', function () {
     assertSchema('move-task-result', doc)
     expect(doc).to.include({new_lane: 'in_progress', old_lane: 'planned'})
     expect(doc.event_ids).to.have.length(2)
-    // auto-commit (default on, feature branch) committed exactly the status files and the WP file set
-    expect(sandbox.git(['log', '-1', '--format=%s'])).to.equal('chore: Move WP01 to in_progress on spec demo [claude]')
+    // auto-commit (default on) committed exactly the status files and the WP file, on the coordination branch
+    expect(sandbox.git(['log', '-1', '--format=%s', `kitty/mission-${slug}`])).to.equal('chore: Move WP01 to in_progress on spec demo [claude]')
+    expect(sandbox.git(['log', '-1', '--format=%s'])).to.equal(`plan ${slug}`)
+    expect(sandbox.git(['status', '--porcelain'], join(sandbox.repo, '.worktrees', `${slug}-coord`))).to.equal('')
     expect(sandbox.git(['status', '--porcelain'])).to.equal('')
 
     const logBefore = readText(join(dir, 'status.events.jsonl'))
@@ -94,8 +101,8 @@ describe('mission lifecycle through the CLI', function () {
     expect(snapshot.event_count).to.equal(4)
   })
 
-  it('refuses auto-commit on a protected branch before writing anything', () => {
-    const {dir, slug} = createMission(sandbox)
+  it('refuses auto-commit on a protected branch before writing anything (a mission without a coordination branch)', () => {
+    const {dir, slug} = createMission(sandbox, undefined, undefined, undefined, {legacy: true})
     sandbox.git(['checkout', '-q', '-b', 'main'])
     const logBefore = readText(join(dir, 'status.events.jsonl'))
     const refused = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', slug, '--json'])

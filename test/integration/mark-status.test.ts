@@ -9,6 +9,7 @@ describe('agent tasks mark-status through the CLI', function () {
   this.timeout(120_000)
   let sandbox: Sandbox
   let slug: string
+  let dir: string
   let tasksPath: string
 
   beforeEach(() => {
@@ -16,6 +17,7 @@ describe('agent tasks mark-status through the CLI', function () {
     sandbox.initProject()
     const mission = createMission(sandbox)
     slug = mission.slug
+    dir = mission.dir
     tasksPath = join(mission.dir, 'tasks.md')
   })
 
@@ -40,7 +42,7 @@ describe('agent tasks mark-status through the CLI', function () {
     const text = readText(tasksPath)
     expect(text).to.contain('- [x] T001 Schema').and.contain('| T001 | Schema | WP01 | [P] | [D] |').and.contain('**Subtasks**: T003, T004\n- [x] T004\n')
     // mark-status never moves lanes
-    expect(JSON.parse(readText(join(sandbox.repo, 'kitty-specs', slug, 'status.json'))).work_packages.WP02.lane).to.equal('planned')
+    expect(JSON.parse(readText(join(dir, 'status.json'))).work_packages.WP02.lane).to.equal('planned')
   })
 
   it('reports already_satisfied on a rerun, and validates for each format and outcome', () => {
@@ -66,19 +68,27 @@ describe('agent tasks mark-status through the CLI', function () {
     expect(readText(tasksPath)).to.equal(before)
   })
 
-  it('auto-commits only tasks.md, and refuses a protected branch before touching the file', () => {
-    sandbox.write('unrelated.txt', 'staged but not ours\n')
-    sandbox.git(['add', 'unrelated.txt'])
-    const result = markJson('T001', '--status', 'done')
-    expect(result.code).to.equal(0)
-    expect(sandbox.git(['show', '--name-only', '--format=%s', 'HEAD']).split('\n')).to.deep.equal(['chore: Mark T001 as done on spec demo', '', `kitty-specs/${slug}/tasks.md`])
-    sandbox.git(['reset', '-q'])
+  it('auto-commits only tasks.md, to the coordination branch, even from a protected branch', () => {
+    const coordination = join(sandbox.repo, '.worktrees', `${slug}-coord`)
+    sandbox.write(`.worktrees/${slug}-coord/unrelated.txt`, 'staged but not ours\n')
+    sandbox.git(['add', 'unrelated.txt'], coordination)
     sandbox.git(['checkout', '-q', '-b', 'master'])
-    const before = readText(tasksPath)
-    const refused = markJson('T002', '--status', 'done')
+    const head = sandbox.git(['rev-parse', 'HEAD'])
+    const result = markJson('T001', '--status', 'done')
+    expect(result.code, result.stdout).to.equal(0)
+    expect(sandbox.git(['show', '--name-only', '--format=%s', `kitty/mission-${slug}`]).split('\n')).to.deep.equal(['chore: Mark T001 as done on spec demo', '', `kitty-specs/${slug}/tasks.md`])
+    expect(sandbox.git(['status', '--porcelain'], coordination)).to.equal('A  unrelated.txt')
+    expect(sandbox.git(['rev-parse', 'HEAD']), 'master is not committed to').to.equal(head)
+  })
+
+  it('refuses a protected branch before touching tasks.md of a mission without a coordination branch', () => {
+    const legacy = createMission(sandbox, undefined, undefined, 'legacy-widgets', {legacy: true})
+    sandbox.git(['checkout', '-q', '-b', 'master'])
+    const before = readText(join(legacy.dir, 'tasks.md'))
+    const refused = sandbox.cli(['agent', 'tasks', 'mark-status', 'T002', '--status', 'done', '--mission', legacy.slug, '--json'])
     expect(refused.code).to.equal(1)
     expect(parseJson(refused.stdout).error).to.include({code: 'protected_branch'})
-    expect(readText(tasksPath)).to.equal(before)
+    expect(readText(join(legacy.dir, 'tasks.md'))).to.equal(before)
   })
 
   it('gives clear errors for a bad --status (exit 2), no ids (exit 2) and a missing tasks.md (exit 1)', () => {
@@ -87,7 +97,7 @@ describe('agent tasks mark-status through the CLI', function () {
     assertSchema('error', parseJson(badStatus.stdout))
     const noIds = sandbox.cli(['agent', 'tasks', 'mark-status', '--status', 'done', '--mission', slug, '--json'])
     expect(noIds.code).to.equal(2)
-    sandbox.git(['rm', '-q', `kitty-specs/${slug}/tasks.md`])
+    sandbox.git(['rm', '-q', `kitty-specs/${slug}/tasks.md`], join(sandbox.repo, '.worktrees', `${slug}-coord`))
     const missing = markJson('T001', '--status', 'done', '--no-auto-commit')
     expect(missing.code).to.equal(1)
     expect(parseJson(missing.stdout).error).to.include({code: 'tasks_missing'})

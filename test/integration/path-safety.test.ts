@@ -141,8 +141,8 @@ describe('path safety', function () {
     })
 
     it('the "git checkout" printed for a broken meta.json restores it', () => {
-      const {dir, slug} = createMission(awkward, undefined, {}, 'meta-check')
-      const metaPath = join(dir, 'meta.json')
+      const {primaryDir, slug} = createMission(awkward, undefined, {}, 'meta-check')
+      const metaPath = join(primaryDir, 'meta.json')
       const good = readFileSync(metaPath, 'utf8')
       writeFileSync(metaPath, '{broken')
       const refused = awkward.cli(['agent', 'tasks', 'status', '--mission', slug, '--json'])

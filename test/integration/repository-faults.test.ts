@@ -51,8 +51,12 @@ describe('hostile environments: each fault is a specific error, and nothing chan
 
   it('a detached HEAD: create and auto-committing commands say detached_head; --no-auto-commit still works', () => {
     sandbox.initProject()
-    const {slug} = createMission(sandbox)
+    const coordinated = createMission(sandbox, undefined, undefined, 'coordinated')
+    const {slug} = createMission(sandbox, undefined, undefined, 'demo-widgets', {legacy: true})
     sandbox.git(['checkout', '-q', '--detach'])
+    // A coordination mission commits on its own branch: the primary checkout's HEAD does not matter.
+    const elsewhere = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', coordinated.slug, '--json'])
+    expect(elsewhere.code, elsewhere.stdout).to.equal(0)
     refusedWithoutChange(sandbox, ['agent', 'mission', 'create', 'other'], 'detached_head')
     refusedWithoutChange(sandbox, ['agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', slug], 'detached_head')
     refusedWithoutChange(sandbox, ['agent', 'tasks', 'mark-status', 'T001', '--status', 'done', '--mission', slug], 'detached_head')

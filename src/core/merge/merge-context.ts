@@ -105,6 +105,7 @@ export function buildMergeContext(root: string, mission: Mission, options: Merge
   const mergeHolder = lockHolder(mergeLockPath(root), {staleAfterMs: MERGE_LOCK_STALE_AFTER_MS})
   return {
     apiVersion: API_VERSION,
+    coordinationWorktree: mission.coordination?.worktree ?? null,
     git: readOnlyGit(root),
     lanes,
     lanesManifestError,

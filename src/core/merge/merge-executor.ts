@@ -1,6 +1,7 @@
 import {
-  existsSync, realpathSync,
+  existsSync, mkdirSync, realpathSync, renameSync, unlinkSync,
 } from 'node:fs'
+import {dirname, join} from 'node:path'
 
 import type {MergePreflightContext} from '../../api/index.js'
 import type {Mission} from '../mission/mission-handle.js'
@@ -13,7 +14,7 @@ import {
 } from '../git/git.js'
 import {listWorktrees} from '../git/worktrees.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
-import {removeRuntimeTree} from '../io/confine.js'
+import {assertConfined, removeRuntimeTree} from '../io/confine.js'
 import {acquireLock} from '../io/file-lock.js'
 import {assertWritable} from '../io/writable.js'
 import {listMissions} from '../mission/mission-handle.js'
@@ -66,6 +67,52 @@ function prepareWorkspace(root: string, workspace: string, missionBranch: string
   removeRuntimeTree(root, workspace)
   git(['worktree', 'prune'], root)
   gitOk(['worktree', 'add', '--quiet', '--detach', '--end-of-options', workspace, missionBranch], root, 'merge_workspace_failed')
+}
+
+/**
+ * Move a branch from `from` to `to`. Where it is checked out (the target in the primary checkout, the
+ * coordination branch in its worktree), fast-forward there so the files follow; git refuses rather
+ * than overwrite anything (the preflight made sure those checkouts are clean). Elsewhere, a
+ * compare-and-swap of the ref.
+ */
+function moveBranch(root: string, branch: string, to: string, from: string, code: string): void {
+  const checkout = checkoutOf(root, branch)
+  if (checkout) gitOk(['merge', '--ff-only', '--quiet', to], checkout, code)
+  else gitOk(['update-ref', `refs/heads/${branch}`, to, from], root, code)
+}
+
+/**
+ * The primary checkout may hold the mission's planning copy untracked (a coordination mission
+ * commits it to its own branch only), and the merge brings the committed copy. An untracked file
+ * that is what the mission published, or what it merged, is removed so git can check the merged one
+ * out; one that differs from both (edited after publishing) is moved to `keptDir` and reported,
+ * never lost. Files outside the mission's folder are left to the preflight.
+ */
+function replacePlanningCopy(checkout: string, mission: Mission, commits: {after: string; before: string; missionTip: string}, keptDir: string): string[] {
+  const {after, before, missionTip} = commits
+  const folder = `kitty-specs/${mission.slug}/`
+  const incoming = new Set(gitOk(['diff', '--name-only', '--no-renames', '--diff-filter=A', before, after, '--', folder], checkout).split('\n').filter(Boolean))
+  const untracked = gitOk(['ls-files', '--others', '--exclude-standard', '--', folder], checkout).split('\n').filter(path => incoming.has(path))
+  const warnings: string[] = []
+  for (const path of untracked) {
+    const file = join(checkout, path)
+    assertConfined(checkout, file)
+    // The mission branch's history has the commit that published it (a squash does not carry it).
+    const published = git(['log', '-1', '--format=%H', '--diff-filter=A', missionTip, '--', path], checkout).stdout.trim()
+    const known = new Set([after, published].filter(Boolean).map(rev => git(['rev-parse', '--verify', '--quiet', `${rev}:${path}`], checkout).stdout.trim()))
+    // Blob ids compare the bytes exactly (no decoding), the way git itself sees the file.
+    if (known.has(gitOk(['hash-object', '--', path], checkout).trim())) {
+      unlinkSync(file)
+      continue
+    }
+
+    const kept = join(keptDir, path)
+    mkdirSync(dirname(kept), {recursive: true})
+    renameSync(file, kept)
+    warnings.push(`${path} was untracked in ${checkout} and differed from the merged copy; it is kept in ${kept}.`)
+  }
+
+  return warnings
 }
 
 function inWorkspace(workspace: string, args: string[], code = 'merge_failed'): string {
@@ -143,7 +190,7 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
         })
 
         const after = inWorkspace(workspace, ['rev-parse', 'HEAD']).trim()
-        if (after !== before) gitOk(['update-ref', `refs/heads/${ctx.missionBranch}`, after, before], root)
+        if (after !== before) moveBranch(root, ctx.missionBranch, after, before, 'merge_failed')
         state.completed_lanes.push(lane.laneId)
         lanesMerged.push(lane.laneId)
         writeMergeState(ctx.statePath, state)
@@ -173,10 +220,9 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
 
       const targetAfter = inWorkspace(workspace, ['rev-parse', 'HEAD']).trim()
       const checkout = checkoutOf(root, ctx.targetBranch)
-      // Where the target is checked out, fast-forward there so its files follow; git refuses rather
-      // than overwrite anything (the preflight made sure that checkout is clean).
-      if (checkout) gitOk(['merge', '--ff-only', '--quiet', targetAfter], checkout, 'target_update_failed')
-      else gitOk(['update-ref', `refs/heads/${ctx.targetBranch}`, targetAfter, targetBefore], root, 'target_update_failed')
+      // Kept outside the merge's runtime folder, which is removed when the merge is done.
+      if (checkout) warnings.push(...replacePlanningCopy(checkout, mission, {after: targetAfter, before: targetBefore, missionTip}, join(root, '.kittify', 'runtime', 'replaced', `${mission.slug}-${Date.now()}`)))
+      moveBranch(root, ctx.targetBranch, targetAfter, targetBefore, 'target_update_failed')
       state.target_after = targetAfter
       state.phase = 'bookkeeping'
       writeMergeState(ctx.statePath, state)
@@ -212,8 +258,13 @@ export function executeMerge(root: string, mission: Mission, ctx: MergePreflight
 }
 
 /** Approved WPs become done (actor merge), meta gets its number and baseline; committed to the target. */
-function recordMergeBookkeeping(root: string, mission: Mission, ctx: MergePreflightContext, state: MergeState, warnings: string[]): {doneEvents: StatusEvent[]; number: null | number} {
-  return withMissionLock(root, mission.slug, () => {
+function recordMergeBookkeeping(root: string, merged: Mission, ctx: MergePreflightContext, state: MergeState, warnings: string[]): {doneEvents: StatusEvent[]; number: null | number} {
+  // The target now holds the mission's whole history, the coordination branch's included: the
+  // bookkeeping is written there, in the primary checkout.
+  const mission: Mission = {
+    ...merged, checkout: root, coordination: undefined, dir: merged.primaryDir,
+  }
+  return withMissionLock(mission, () => {
     assertWritable(bookkeepingFiles(mission.dir))
     const status = readMissionStatus(mission)
     const wpIds = [...new Set(ctx.lanes.flatMap(lane => lane.wpIds))]
@@ -250,12 +301,13 @@ function cleanUp(root: string, ctx: MergePreflightContext, options: ExecuteOptio
   const worktreesRemoved: string[] = []
   const branchesDeleted: string[] = []
   if (!options.keepWorktree) {
-    for (const lane of ctx.lanes) {
-      if (!existsSync(lane.worktree)) continue
+    // The coordination worktree too: its branch has landed, and a branch checked out cannot be deleted.
+    for (const worktree of [...ctx.lanes.map(lane => lane.worktree), ...(ctx.coordinationWorktree ? [ctx.coordinationWorktree] : [])]) {
+      if (!existsSync(worktree)) continue
       // No --force: a worktree with changes is kept and reported, never wiped.
-      const removed = git(['worktree', 'remove', lane.worktree], root)
-      if (removed.code === 0) worktreesRemoved.push(lane.worktree)
-      else warnings.push(`Kept ${lane.worktree}: ${removed.stderr.trim()}`)
+      const removed = git(['worktree', 'remove', worktree], root)
+      if (removed.code === 0) worktreesRemoved.push(worktree)
+      else warnings.push(`Kept ${worktree}: ${removed.stderr.trim()}`)
     }
   }
 

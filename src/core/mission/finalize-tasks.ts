@@ -1,6 +1,10 @@
+import {join} from 'node:path'
+
 import type {StatusEvent} from '../status/status-event.js'
 import type {Mission} from './mission-handle.js'
 
+import {assertAutoCommitAllowed, commitFiles} from '../git/auto-commit.js'
+import {currentBranch} from '../git/git.js'
 import {writeFileIfChanged} from '../io/atomic-write.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {pythonJsonDocument} from '../io/python-json.js'
@@ -10,17 +14,27 @@ import {eventLogPath} from '../status/event-log.js'
 import {readMissionStatus, recordEvents} from '../status/mission-status.js'
 import {snapshotPath} from '../status/status-snapshot.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
+import {coordinationBranchFor, publishToSurface} from './coordination.js'
 import {
   type ExecutionLane, type LanesManifest, lanesPath, readLanesManifest,
 } from './lanes-manifest.js'
 import {withMissionLock} from './mission-lock.js'
+import {metaTargetBranch} from './mission-meta.js'
 
 export interface FinalizeResult {
+  /** The commit on the coordination branch, when auto-commit is on and anything changed. */
+  commit: string | undefined
+  /** Primary-checkout files that differ from the status copy (which is kept). */
+  diverged: string[]
   /** The genesis → planned events this run seeded (empty on a re-run). */
   events: StatusEvent[]
   lanes: ExecutionLane[]
   lanesWritten: boolean
+  /** The mission on its status surface (the coordination worktree for a coordination mission). */
+  mission: Mission
   missionBranch: string
+  /** Files copied from the primary checkout to the coordination worktree. */
+  published: string[]
   seeded: string[]
   workPackages: string[]
 }
@@ -110,13 +124,19 @@ export function computeLanes(wpIds: string[], deps: Map<string, Set<string>>, ow
 /**
  * `agent mission finalize-tasks`: lanes.json and the genesis → planned bootstrap events. A second
  * run changes nothing; an existing `mission_branch` is kept verbatim (never rebuilt from the slug).
+ * A coordination mission is first published to its coordination worktree, where all of this is
+ * written and, with auto-commit, committed to the coordination branch (never to the target).
  */
-export function finalizeTasks(root: string, mission: Mission): FinalizeResult {
-  return withMissionLock(root, mission.slug, () => {
+export function finalizeTasks(root: string, primary: Mission, autoCommit: boolean): FinalizeResult {
+  const target = metaTargetBranch(primary) ?? currentBranch(root) ?? 'main'
+  const {diverged, mission, published} = publishToSurface(root, primary, target)
+  const commitHere = autoCommit && mission.coordination !== undefined
+  if (commitHere) assertAutoCommitAllowed(mission.checkout)
+  return withMissionLock(mission, () => {
     const {deps, owned, wpIds} = dependencyGraph(mission)
     const lanes = computeLanes(wpIds, deps, owned)
     const existing = readLanesManifest(mission.dir)
-    const missionBranch = existing?.mission_branch ?? `kitty/mission-${mission.slug}`
+    const missionBranch = existing?.mission_branch ?? mission.coordination?.branch ?? coordinationBranchFor(mission.slug)
     const sameLanes = existing && JSON.stringify(existing.lanes.map(l => [l.lane_id, l.wp_ids])) === JSON.stringify(lanes.map(l => [l.lane_id, l.wp_ids]))
     const status = readMissionStatus(mission)
     const seeded = wpIds.filter(id => !status.workPackages.has(id))
@@ -156,8 +176,10 @@ export function finalizeTasks(root: string, mission: Mission): FinalizeResult {
       wp_id: wpId,
     }))
     if (events.length > 0) recordEvents(mission, events, status)
+    const written = [...published.map(file => join(mission.checkout, file)), ...(lanesWritten ? [lanesPath(mission.dir)] : []), ...(events.length > 0 ? [eventLogPath(mission.dir), snapshotPath(mission.dir)] : [])]
+    const commit = commitHere && written.length > 0 ? commitFiles(mission.checkout, written, `chore: planning artifacts for ${mission.slug}`) : undefined
     return {
-      events, lanes: existing && sameLanes ? existing.lanes : lanes, lanesWritten, missionBranch, seeded, workPackages: wpIds,
+      commit, diverged, events, lanes: existing && sameLanes ? existing.lanes : lanes, lanesWritten, mission, missionBranch, published, seeded, workPackages: wpIds,
     }
   })
 }

@@ -55,6 +55,15 @@ function laneWorktreeState(root: string, worktree: string, branch: string): 'cre
 }
 
 /**
+ * In a coordination mission the status is written only in the coordination worktree: a lane's
+ * checkout leaves the log and the snapshot out (non-cone sparse checkout, as 3.2 does), so no agent
+ * edits or commits a stale copy that would conflict when the lane is merged.
+ */
+function hideStatusFiles(worktree: string, slug: string): void {
+  gitOk(['sparse-checkout', 'set', '--no-cone', '/*', `!/kitty-specs/${slug}/status.events.jsonl`, `!/kitty-specs/${slug}/status.json`], worktree, 'worktree_failed')
+}
+
+/**
  * `implement WPnn`: the lane worktree on `<mission_branch>-<lane>` (created from the mission branch,
  * which is created from the target tip when missing), then planned → claimed → in_progress as one
  * batch. Every refusal happens before anything is created.
@@ -70,8 +79,8 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
   }
 
   const {deps} = dependencyGraph(mission)
-  if (autoCommit) assertAutoCommitAllowed(root)
-  return withMissionLock(root, mission.slug, () => {
+  if (autoCommit) assertAutoCommitAllowed(mission.checkout)
+  return withMissionLock(mission, () => {
     const status = readMissionStatus(mission)
     const from = laneOf(status, wpId)
     if (from === 'genesis') throw new CliError('no_canonical_status', `${wpId} has no canonical status yet.`, {remediation: `spec-kitty agent mission finalize-tasks --mission ${mission.slug}`})
@@ -118,12 +127,13 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
       excludeFromGit(root, '/.worktrees/')
       const args = branchExists(branch, root) ? ['worktree', 'add', '--quiet', '--end-of-options', worktree, branch] : ['worktree', 'add', '--quiet', '-b', branch, '--end-of-options', worktree, manifest.mission_branch]
       gitOk(args, root, 'worktree_failed')
+      if (mission.coordination) hideStatusFiles(worktree, mission.slug)
       created = true
     }
 
     if (events.length > 0) {
       recordEvents(mission, events, status)
-      if (autoCommit) commitFiles(root, [eventLogPath(mission.dir), snapshotPath(mission.dir)], `chore: ${wpId} claimed for implementation`)
+      if (autoCommit) commitFiles(mission.checkout, [eventLogPath(mission.dir), snapshotPath(mission.dir)], `chore: ${wpId} claimed for implementation`)
     }
 
     return {

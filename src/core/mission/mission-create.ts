@@ -1,10 +1,13 @@
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 
-import {branchExists, currentBranch} from '../git/git.js'
+import {
+  branchExists, currentBranch, git, revParse,
+} from '../git/git.js'
 import {assertWorkingRepository} from '../git/repository.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {CliError, usageError} from '../output/cli-error.js'
+import {coordinationBranchFor} from './coordination.js'
 import {specsDir} from './mission-handle.js'
 import {type MissionMeta, writeMissionMeta} from './mission-meta.js'
 
@@ -18,6 +21,10 @@ export interface CreateMissionInput {
 }
 
 export interface CreatedMission {
+  /** The branch that will hold the mission's status (see coordination.ts). */
+  coordinationBranch: string
+  /** False when the target has no commit yet: finalize-tasks creates the branch then. */
+  coordinationBranchCreated: boolean
   createdFiles: string[]
   meta: MissionMeta
   missionDir: string
@@ -76,25 +83,33 @@ export function createMission(root: string, input: CreateMissionInput): CreatedM
   }
 
   const friendlyName = input.friendlyName ?? bare.replaceAll('-', ' ')
+  const targetBranch = input.targetBranch ?? branch
+  const coordinationBranch = coordinationBranchFor(missionSlug)
+  // Spec Kitty 3.2's validator refuses an empty purpose: a purpose not given is left out, never "".
   const meta: MissionMeta = {
+    coordination_branch: coordinationBranch,
     created_at: pythonIsoTimestamp(),
     friendly_name: friendlyName,
     mission_id: missionId,
     mission_number: null,
     mission_slug: missionSlug,
     mission_type: input.missionType ?? 'software-dev',
-    purpose_context: input.purposeContext ?? '',
-    purpose_tldr: input.purposeTldr ?? '',
+    ...(input.purposeContext ? {purpose_context: input.purposeContext} : {}),
+    ...(input.purposeTldr ? {purpose_tldr: input.purposeTldr} : {}),
     slug: missionSlug,
-    target_branch: input.targetBranch ?? branch,
+    target_branch: targetBranch,
   }
 
   mkdirSync(join(missionDir, 'tasks'), {recursive: true})
   writeFileSync(join(missionDir, 'tasks', '.gitkeep'), '')
   writeFileSync(join(missionDir, 'spec.md'), specScaffold(friendlyName, missionSlug))
   writeMissionMeta(missionDir, meta)
+  // The status branch starts at the target's tip, as 3.2 does; finalize-tasks creates it when the
+  // target has no commit yet.
+  const tip = revParse(`refs/heads/${targetBranch}`, root)
+  const coordinationBranchCreated = tip !== undefined && !branchExists(coordinationBranch, root) && git(['branch', '--end-of-options', coordinationBranch, tip], root).code === 0
   const createdFiles = ['meta.json', 'spec.md', 'tasks/.gitkeep'].map(f => relative(root, join(missionDir, f)))
   return {
-    createdFiles, meta, missionDir, missionSlug,
+    coordinationBranch, coordinationBranchCreated, createdFiles, meta, missionDir, missionSlug,
   }
 }

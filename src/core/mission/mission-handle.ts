@@ -1,37 +1,45 @@
 import {existsSync, readdirSync} from 'node:fs'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 
 import {isSafeSegment} from '../io/confine.js'
 import {CliError, usageError} from '../output/cli-error.js'
 import {ExitCode} from '../output/exit-codes.js'
+import {type Coordination, resolveSurface} from './coordination.js'
 import {type MissionMeta, readMissionMeta} from './mission-meta.js'
 
 /** A resolved mission: where it lives and what its meta.json says. */
 export interface Mission {
+  /** The checkout that holds `dir`, where its auto-commits go: the project root or the coordination worktree. */
+  checkout: string
+  /** Set when the status lives on the coordination branch (see coordination.ts). */
+  coordination?: Coordination
+  /** Where status, lanes.json, tasks.md and the prompt files are read and written (the status surface). */
   dir: string
   meta: MissionMeta
   /** Why meta.json could not be read: raised only when this mission is the one asked for. */
   metaError?: CliError
+  /** `kitty-specs/<slug>` of the primary checkout: meta.json and the planning copy. */
+  primaryDir: string
+  /** The project root (the primary checkout). */
+  root: string
   /** The folder name, `<human-slug>-<mid8>` or legacy `NNN-slug`. */
   slug: string
 }
 
 /** One mission's meta.json; a corrupt one is kept as an error, so it cannot break the others. */
-function loadMission(dir: string, slug: string): Mission {
+function loadMission(root: string, dir: string, slug: string): Mission {
+  const place = {
+    checkout: root, dir, primaryDir: dir, root, slug,
+  }
   try {
-    return {dir, meta: readMissionMeta(dir) ?? {}, slug}
+    return {...place, meta: readMissionMeta(dir) ?? {}}
   } catch (error) {
     if (!(error instanceof CliError)) throw error
-    return {
-      dir, meta: {}, metaError: error, slug,
-    }
+    return {...place, meta: {}, metaError: error}
   }
 }
 
 export const specsDir = (root: string): string => join(root, 'kitty-specs')
-
-/** The project a mission belongs to: missions live in `<root>/kitty-specs/<slug>`. */
-export const projectRootOf = (mission: Pick<Mission, 'dir'>): string => resolve(mission.dir, '..', '..')
 
 /** Rejects anything that could escape kitty-specs/ or reach a shell before it touches the disk. */
 export function assertSafeHandle(handle: string, what = 'mission handle'): void {
@@ -45,7 +53,7 @@ export function listMissions(root: string): Mission[] {
   if (!existsSync(dir)) return []
   return readdirSync(dir, {withFileTypes: true})
   .filter(entry => entry.isDirectory() && isSafeSegment(entry.name))
-  .map(entry => loadMission(join(dir, entry.name), entry.name))
+  .map(entry => loadMission(root, join(dir, entry.name), entry.name))
   .sort((a, b) => a.slug.localeCompare(b.slug))
 }
 
@@ -78,7 +86,7 @@ export function resolveMission(root: string, handle: string | undefined): Missio
     const found = missions.filter(m => rule(m))
     if (found.length === 1) {
       if (found[0].metaError) throw found[0].metaError
-      return found[0]
+      return resolveSurface(root, found[0])
     }
 
     if (found.length > 1) {

@@ -1,11 +1,12 @@
 import {statSync} from 'node:fs'
 import {join} from 'node:path'
 
+import type {Mission} from './mission-handle.js'
+
 import {commonGitDir} from '../git/git.js'
 import {sweepStrayTemps} from '../io/atomic-write.js'
 import {assertConfined} from '../io/confine.js'
 import {withLock} from '../io/file-lock.js'
-import {specsDir} from './mission-handle.js'
 
 /**
  * The per-mission lock, under the git common dir so that the primary checkout and every lane
@@ -29,12 +30,11 @@ export function sharedStateDir(root: string): string {
 }
 
 /** Run `fn` holding the mission's lock, after sweeping temp files that killed writers left in it. */
-export function withMissionLock<T>(root: string, missionSlug: string, fn: () => T): T {
-  return withLock(missionLockPath(root, missionSlug), {what: `mission ${missionSlug}`}, () => {
-    const dir = join(specsDir(root), missionSlug)
-    for (const folder of [dir, join(dir, 'tasks')]) {
+export function withMissionLock<T>(mission: Pick<Mission, 'checkout' | 'dir' | 'root' | 'slug'>, fn: () => T): T {
+  return withLock(missionLockPath(mission.root, mission.slug), {what: `mission ${mission.slug}`}, () => {
+    for (const folder of [mission.dir, join(mission.dir, 'tasks')]) {
       // Every write of a mission lands in these two folders: a link there would carry it elsewhere.
-      assertConfined(root, folder)
+      assertConfined(mission.checkout, folder)
       sweepStrayTemps(folder)
     }
 

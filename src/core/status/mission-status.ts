@@ -1,8 +1,8 @@
+import type {Mission} from '../mission/mission-handle.js'
 import type {LaneOrGenesis} from './lanes.js'
 import type {StatusEvent} from './status-event.js'
 
 import {assertWritable} from '../io/writable.js'
-import {type Mission, projectRootOf} from '../mission/mission-handle.js'
 import {CliError} from '../output/cli-error.js'
 import {appendEvents, eventLogPath, readMissionLog} from './event-log.js'
 import {journalEvents} from './publication-journal.js'
@@ -25,7 +25,7 @@ export function laneOf(status: ReducedStatus, wpId: string): LaneOrGenesis {
 export function recordEvents(mission: Mission, events: readonly StatusEvent[], current: ReducedStatus): ReducedStatus {
   assertWritable([eventLogPath(mission.dir), snapshotPath(mission.dir)])
   assertNotBehindLog(mission, events, current)
-  journalEvents(projectRootOf(mission), mission.slug, events)
+  journalEvents(mission.root, mission.slug, events)
   appendEvents(mission.dir, events)
   const status = readMissionStatus(mission)
   writeSnapshot(mission.dir, buildSnapshot(status, mission.meta))

@@ -35,7 +35,6 @@ export interface MoveTaskInput {
   registry: TaskReferenceRegistry
   reviewer?: string
   reviewFeedbackFile?: string
-  root: string
   to: Lane
   wpId: string
 }
@@ -54,8 +53,8 @@ function gitUserName(root: string): string {
   return name.code === 0 ? name.stdout.trim() : ''
 }
 
-/** Done needs the WP's lane branch merged into the current branch (upstream's ancestry check). */
-function doneAncestry(root: string, mission: Mission, wpId: string, executionMode: string | undefined): 'missing' | 'ok' {
+/** Done needs the WP's lane branch merged into the status checkout's branch (upstream's ancestry check). */
+function doneAncestry(mission: Mission, wpId: string, executionMode: string | undefined): 'missing' | 'ok' {
   if (executionMode === 'planning_artifact') return 'ok'
   let manifest
   try {
@@ -66,7 +65,7 @@ function doneAncestry(root: string, mission: Mission, wpId: string, executionMod
 
   const lane = manifest?.lanes.find(l => l.wp_ids.includes(wpId))
   if (!manifest || !lane) return 'missing'
-  return git(['merge-base', '--is-ancestor', '--end-of-options', laneBranch(manifest, lane.lane_id), 'HEAD'], root).code === 0 ? 'ok' : 'missing'
+  return git(['merge-base', '--is-ancestor', '--end-of-options', laneBranch(manifest, lane.lane_id), 'HEAD'], mission.checkout).code === 0 ? 'ok' : 'missing'
 }
 
 function reviewCycleFile(wpFile: string): {dir: string; number: number} {
@@ -83,8 +82,8 @@ function withActivityLine(text: string, line: string): string {
 
 /** `agent tasks move-task`: guards first, then events, WP file and commit, all under the mission lock. */
 export function moveTask(input: MoveTaskInput): MoveTaskResult {
-  const {mission, root, to, wpId} = input
-  if (input.autoCommit) assertAutoCommitAllowed(root)
+  const {mission, to, wpId} = input
+  if (input.autoCommit) assertAutoCommitAllowed(mission.checkout)
   let feedback: string | undefined
   if (input.reviewFeedbackFile !== undefined) {
     try {
@@ -96,7 +95,7 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
     if (feedback.trim() === '') throw new CliError('review_feedback_empty', `${input.reviewFeedbackFile} is empty.`, {remediation: 'Write the review feedback into the file first.'})
   }
 
-  return withMissionLock(root, mission.slug, () => {
+  return withMissionLock(mission, () => {
     const tasks = loadMissionTasks(mission.dir)
     const wpFile = tasks.workPackages.get(wpId)
     const status = readMissionStatus(mission)
@@ -122,7 +121,7 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
     const events = planLaneMove({
       actor: input.actor,
       approvalRef: input.approvalRef,
-      doneAncestry: to === 'done' ? doneAncestry(root, mission, wpId, wpFile?.executionMode) : 'ok',
+      doneAncestry: to === 'done' ? doneAncestry(mission, wpId, wpFile?.executionMode) : 'ok',
       doneOverrideReason: input.doneOverrideReason,
       force: input.force,
       from,
@@ -130,7 +129,7 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
       missionSlug: mission.slug,
       note: input.note,
       pendingSubtasks,
-      reviewer: input.reviewer ?? (gitUserName(root) || input.actor),
+      reviewer: input.reviewer ?? (gitUserName(mission.root) || input.actor),
       reviewPointer,
       to,
       wpId,
@@ -157,7 +156,7 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
       touched.push(wpFile.path)
     }
 
-    const commit = input.autoCommit ? commitFiles(root, touched, `chore: Move ${wpId} to ${to} on spec ${specLabel(mission.slug)} [${input.actor}]`) : undefined
+    const commit = input.autoCommit ? commitFiles(mission.checkout, touched, `chore: Move ${wpId} to ${to} on spec ${specLabel(mission.slug)} [${input.actor}]`) : undefined
     return {
       commit, events, newLane: events.at(-1)!.to_lane, oldLane: from, reviewFeedback: review?.path, wpFile: wpFile?.path,
     }

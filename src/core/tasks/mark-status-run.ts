@@ -17,7 +17,6 @@ export interface MarkStatusRequest {
   ids: readonly string[]
   mission: Mission
   registry: TaskReferenceRegistry
-  root: string
   status: SubtaskStatus
 }
 
@@ -28,13 +27,13 @@ export interface MarkStatusRun extends MarkStatusPlan {
 
 /** Resolve every id under the mission lock, then write tasks.md once (atomically) if it changed. */
 export function runMarkStatus(request: MarkStatusRequest): MarkStatusRun {
-  const {mission, root} = request
+  const {mission} = request
   if (request.ids.length === 0) {
     throw new CliError('no_ids', 'No task ids given.', {remediation: `spec-kitty agent tasks mark-status T001 T002 --status done --mission ${mission.slug}`})
   }
 
-  if (request.autoCommit) assertAutoCommitAllowed(root)
-  return withMissionLock(root, mission.slug, () => {
+  if (request.autoCommit) assertAutoCommitAllowed(mission.checkout)
+  return withMissionLock(mission, () => {
     const tasks = loadMissionTasks(mission.dir)
     if (!tasks.exists) {
       throw new CliError('tasks_missing', `${tasks.path} does not exist.`, {remediation: 'Write tasks.md for this mission first (spec-kitty plans it in the tasks phase).'})
@@ -57,7 +56,7 @@ export function runMarkStatus(request: MarkStatusRequest): MarkStatusRun {
 
     const count = plan.summary.updated
     const subject = count === 1 ? `Mark ${plan.results.find(r => r.outcome === 'updated')!.id} as ${request.status}` : `Mark ${count} subtasks as ${request.status}`
-    const commit = written && request.autoCommit ? commitFiles(root, [tasks.path], `chore: ${subject} on spec ${specLabel(mission.slug)}`) : undefined
+    const commit = written && request.autoCommit ? commitFiles(mission.checkout, [tasks.path], `chore: ${subject} on spec ${specLabel(mission.slug)}`) : undefined
     return {...plan, commit, written}
   })
 }

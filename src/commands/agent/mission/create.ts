@@ -19,7 +19,9 @@ export default class MissionCreate extends SpecKittyCommand {
       required: true,
     }),
   }
-  static description = 'Creates kitty-specs/<slug>-<mid8>/ with meta.json (a fresh ULID mission id), a spec.md scaffold and tasks/. Refused outside a git repository, on a detached HEAD or for a slug that is not kebab-case; a refused create writes nothing.'
+  static description = `Creates kitty-specs/<slug>-<mid8>/ with meta.json (a fresh ULID mission id), a spec.md scaffold and tasks/. Refused outside a git repository, on a detached HEAD or for a slug that is not kebab-case; a refused create writes nothing.
+
+Like Spec Kitty 3.2, it also creates the mission's coordination branch kitty/mission-<slug>-<mid8> at the target's tip (named in meta.json as coordination_branch): from finalize-tasks on, the mission's status is committed there, so nothing is committed to the target (main, say) until merge. Nothing is committed by create.`
   static examples = ['<%= config.bin %> agent mission create demo-widgets --json', '<%= config.bin %> agent mission create demo-widgets --friendly-name "Demo widgets" --purpose-tldr "Ship widgets"']
   static flags = {
     'friendly-name': Flags.string({description: 'Human title (default: the slug with spaces).'}),
@@ -49,6 +51,8 @@ export default class MissionCreate extends SpecKittyCommand {
     ])
     return {
       document: {
+        coordination_branch: created.coordinationBranch,
+        coordination_branch_created: created.coordinationBranchCreated,
         created_at: meta.created_at,
         created_files: created.createdFiles,
         feature_dir: created.missionDir,

@@ -42,7 +42,6 @@ Each id gets its own result: updated, already_satisfied or not_found; one missin
       ids: argv as string[],
       mission,
       registry,
-      root,
       status,
     })
     const updated = run.results.filter(r => r.outcome === 'updated')

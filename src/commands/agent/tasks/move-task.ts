@@ -58,7 +58,6 @@ Forward moves write one event per hop (planned → for_review = 3 events). Movin
       registry: await taskReferenceRegistry(this.config),
       reviewer: flags.reviewer,
       reviewFeedbackFile: flags['review-feedback-file'],
-      root,
       to,
       wpId,
     })
