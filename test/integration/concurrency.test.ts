@@ -98,10 +98,12 @@ describe('concurrent agents across missions and PID namespaces', function () {
         }
       }
 
-      // Every move's events are in the committed log of its mission, and nothing is left uncommitted.
+      // Every move's events are in the committed log of its mission, on its coordination branch, and
+      // nothing is left uncommitted there or in the primary checkout.
       for (const [slug, eventIds] of committed) {
-        const log = sandbox.git(['show', `HEAD:kitty-specs/${slug}/status.events.jsonl`])
+        const log = sandbox.git(['show', `kitty/mission-${slug}:kitty-specs/${slug}/status.events.jsonl`])
         for (const id of eventIds) expect(log, `${slug} ${id}`).to.contain(id)
+        expect(sandbox.git(['status', '--porcelain'], join(sandbox.repo, '.worktrees', `${slug}-coord`))).to.equal('')
       }
 
       expect(sandbox.git(['status', '--porcelain'])).to.equal('')

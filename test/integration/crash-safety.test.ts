@@ -13,7 +13,7 @@ import {buildSnapshot} from '../../src/core/status/status-snapshot.js'
 import {loadMissionTasks} from '../../src/core/tasks/tasks-file.js'
 import {readWorkPackageFiles} from '../../src/core/tasks/work-package-files.js'
 import {readyMission} from '../support/merge-fixtures.js'
-import {createMission} from '../support/missions.js'
+import {createMission, statusDir} from '../support/missions.js'
 import {parseJson, REPO_ROOT, Sandbox} from '../support/sandbox.js'
 
 const WRITER_KILLS = 30
@@ -151,7 +151,7 @@ describe('crash safety: SIGKILL at random points', function () {
         // eslint-disable-next-line no-await-in-loop -- one crash at a time
         const run = await sandbox.cliKilledAfter(merge(), randomPoint(duration))
         if (run.killed) survived.merge++
-        assertMissionIntact(join(sandbox.repo, 'kitty-specs', mission.slug), `after merge kill ${kill}`)
+        assertMissionIntact(statusDir(sandbox.repo, mission.slug), `after merge kill ${kill}`)
         // Recovery: two kills in three --abort first (refused with merge_already_landed once the
         // target moved, which --resume then finishes); the third goes to --resume straight away.
         if (kill % 3 !== 2) {

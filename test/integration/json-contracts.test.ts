@@ -34,9 +34,12 @@ describe('JSON contracts of implement, merge --abort, auth and sync', function (
   })
 
   it('implement: created, then reused', () => {
+    // The mission branch is its coordination branch, created with the mission; a legacy mission's is created here.
     const {slug} = createMission(sandbox)
     const args = ['implement', 'WP01', '--mission', slug, '--json']
-    expect(json(sandbox.cli(args), 'implement')).to.include({mission_branch_created: true, status: 'created'})
+    expect(json(sandbox.cli(args), 'implement')).to.include({mission_branch_created: false, status: 'created'})
+    const legacy = createMission(sandbox, undefined, undefined, 'legacy-widgets', {legacy: true})
+    expect(json(sandbox.cli(['implement', 'WP01', '--mission', legacy.slug, '--json']), 'implement')).to.include({mission_branch_created: true, status: 'created'})
     expect(json(sandbox.cli(args), 'implement')).to.deep.include({event_ids: [], status: 'reused'})
     expect(json(sandbox.cli(['merge', '--mission', slug, '--abort', '--json']), 'merge-abort')).to.include({had_state: false})
   })

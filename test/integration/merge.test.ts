@@ -26,9 +26,12 @@ function mergeDoc(result: CliResult): MergeDoc {
 }
 
 /** Ways a mission can be unready (or ready), applied to a ready two-lane mission. */
-const SCENARIOS: Array<{apply?: (s: Sandbox, m: ReadyMission) => void; conflict?: boolean; expect: string[]; name: string; push?: boolean}> = [
+const SCENARIOS: Array<{apply?: (s: Sandbox, m: ReadyMission) => void; conflict?: boolean; expect: string[]; legacy?: boolean; name: string; push?: boolean}> = [
   {expect: [], name: 'clean'},
-  {apply: (s, m) => s.git(['branch', '-D', m.missionBranch]), expect: ['missing_mission_branch'], name: 'missing mission branch'},
+  // Upstream #976: a mission without a coordination branch whose mission branch is gone.
+  {
+    apply: (s, m) => s.git(['branch', '-D', m.missionBranch]), expect: ['missing_mission_branch'], legacy: true, name: 'missing mission branch',
+  },
   {
     apply(s, m) {
       s.git(['worktree', 'remove', m.worktrees.b])
@@ -39,6 +42,8 @@ const SCENARIOS: Array<{apply?: (s: Sandbox, m: ReadyMission) => void; conflict?
   },
   {apply: s => s.write('README.md', '# edited but not committed\n'), expect: ['dirty_worktree'], name: 'dirty primary checkout'},
   {apply: (_s, m) => writeFileSync(join(m.worktrees.a, 'scratch.txt'), 'wip\n'), expect: ['dirty_worktree'], name: 'dirty lane worktree'},
+  // Status written there and not committed would be left behind on the deleted coordination branch.
+  {apply: (s, m) => writeFileSync(join(s.repo, '.worktrees', `${m.slug}-coord`, 'kitty-specs', m.slug, 'notes.md'), 'wip\n'), expect: ['dirty_worktree'], name: 'dirty coordination worktree'},
   {
     apply(s, m) {
       expect(s.cli(['agent', 'tasks', 'move-task', 'WP02', '--to', 'in_progress', '--mission', m.slug]).code).to.equal(0)
@@ -57,6 +62,7 @@ const SCENARIOS: Array<{apply?: (s: Sandbox, m: ReadyMission) => void; conflict?
       s.git(['branch', '-D', m.missionBranch])
     },
     expect: ['missing_mission_branch', 'dirty_worktree'],
+    legacy: true,
     name: 'several blockers at once',
   },
 ]
@@ -106,7 +112,7 @@ describe('merge: the dry run and the real merge agree', function () {
 
   for (const scenario of SCENARIOS) {
     it(`${scenario.name}: ${scenario.expect.length === 0 ? 'ready, and the merge lands' : `blocked by ${scenario.expect.join(' + ')} in both`}`, () => {
-      const mission = readyMission(sandbox, {conflict: scenario.conflict})
+      const mission = readyMission(sandbox, {conflict: scenario.conflict, legacy: scenario.legacy})
       scenario.apply?.(sandbox, mission)
       const pushFlag = scenario.push ? ['--push'] : []
       const before = repositoryFingerprint(sandbox)
@@ -152,7 +158,7 @@ describe('merge: scenario D (fresh workspace, mission branch never created)', fu
   afterEach(() => sandbox.cleanup())
 
   it('reports the blocker with a pasteable remediation; after pasting it the merge lands', () => {
-    const mission = readyMission(sandbox)
+    const mission = readyMission(sandbox, {legacy: true})
     sandbox.git(['branch', '-D', mission.missionBranch])
     const dry = sandbox.cli(['merge', '--mission', mission.slug, '--dry-run', '--json'])
     const doc = mergeDoc(dry)
@@ -176,7 +182,7 @@ describe('merge: scenario D (fresh workspace, mission branch never created)', fu
   })
 
   it('suggests tracking origin when the remote has the mission branch', () => {
-    const mission = readyMission(sandbox)
+    const mission = readyMission(sandbox, {legacy: true})
     const origin = join(sandbox.dir, 'origin.git')
     sandbox.git(['init', '-q', '--bare', origin])
     sandbox.git(['remote', 'add', 'origin', origin])
@@ -224,7 +230,8 @@ describe('merge: strategies, resume and abort', function () {
     const workspace = join(sandbox.repo, runtime, 'workspace')
     sandbox.git(['worktree', 'add', '--quiet', '--detach', workspace, mission.missionBranch])
     for (const lane of [mission.lanes.a, mission.lanes.b]) sandbox.git(['merge', '--no-ff', '--quiet', '-m', `merge ${lane}`, lane], workspace)
-    sandbox.git(['update-ref', `refs/heads/${mission.missionBranch}`, sandbox.git(['rev-parse', 'HEAD'], workspace)])
+    // The mission branch is checked out in its coordination worktree: it moves there, as the merge moves it.
+    sandbox.git(['merge', '--ff-only', '--quiet', sandbox.git(['rev-parse', 'HEAD'], workspace)], join(sandbox.repo, '.worktrees', `${mission.slug}-coord`))
     sandbox.git(['checkout', '--quiet', '--detach', 'feature/widgets'], workspace)
     sandbox.git(['merge', '--squash', '--quiet', mission.missionBranch], workspace)
     const resumed = sandbox.cli(['merge', '--mission', mission.slug, '--resume', '--json'])

@@ -10,6 +10,7 @@ import {join} from 'node:path'
 import {outboxDir} from '../../plugins/plugin-sync/src/sync-paths.js'
 import {pidNsTag} from '../../src/core/io/process-identity.js'
 import {fileTreeFingerprint} from '../support/fingerprint.js'
+import {statusDir} from '../support/missions.js'
 import {CLI, parseJson, Sandbox} from '../support/sandbox.js'
 import {
   expireSession as expireSandboxSession, queuedEvents, sessionFile as sandboxSessionFile, syncSandbox,
@@ -61,8 +62,10 @@ describe('plugin-sync against a hostile server', function () {
     expect(queued(), 'the event acked for real left; the unacked one stays').to.have.length(1)
     expect(fileTreeFingerprint(config)).to.equal(before.config)
     expect(readFileSync(join(sandbox.repo, 'package.json'), 'utf8')).to.equal('{"name": "victim"}\n')
-    const repoAfter = fileTreeFingerprint(sandbox.repo).split('\n').filter(line => !line.startsWith('kitty-specs/'))
-    expect(repoAfter).to.deep.equal(before.repo.split('\n').filter(line => !line.startsWith('kitty-specs/')))
+    // Only the mission's own files (the move) changed: in the primary copy or the coordination worktree's.
+    const mine = `.worktrees/${slug}-coord/kitty-specs/${slug}/`
+    const unchanged = (tree: string) => tree.split('\n').filter(line => !line.startsWith('kitty-specs/') && !line.startsWith(mine))
+    expect(unchanged(fileTreeFingerprint(sandbox.repo))).to.deep.equal(unchanged(before.repo))
     expect(readdirSync(sandbox.dir).sort()).to.deep.equal(['home', 'repo'])
   })
 
@@ -166,7 +169,7 @@ describe('plugin-sync against a hostile server', function () {
   })
 
   it('lane events of a command that died before queuing them are queued by the next command, exactly once', async () => {
-    const dir = join(sandbox.repo, 'kitty-specs', slug)
+    const dir = statusDir(sandbox.repo, slug)
     // The state a crash between the log append and the hand-over leaves: the event in the log, and
     // the journal of a process that is gone.
     expect((await move('WP01', 'claimed', {SPEC_KITTY_ENABLE_SAAS_SYNC: '0'})).code).to.equal(0)

@@ -22,10 +22,11 @@ function commitIn(sandbox: Sandbox, worktree: string, file: string, text: string
 /**
  * A mission with two lanes (WP01 → lane-a, WP02 → lane-b), each implemented in its worktree with a
  * commit, subtasks ticked and both WPs approved: ready to merge. `conflict` makes lane-b also write
- * lane-a's file with other content.
+ * lane-a's file with other content. `legacy`: no coordination branch (status in the primary checkout,
+ * the mission branch created by implement), as missions written before Spec Kitty 3.2.
  */
-export function readyMission(sandbox: Sandbox, options: {conflict?: boolean} = {}): ReadyMission {
-  const {slug} = createMission(sandbox, TASKS, {'WP01-a.md': prompt('WP01', 'T001', 'src/a.txt'), 'WP02-b.md': prompt('WP02', 'T002', 'src/b.txt')}, 'demo')
+export function readyMission(sandbox: Sandbox, options: {conflict?: boolean; legacy?: boolean} = {}): ReadyMission {
+  const {slug} = createMission(sandbox, TASKS, {'WP01-a.md': prompt('WP01', 'T001', 'src/a.txt'), 'WP02-b.md': prompt('WP02', 'T002', 'src/b.txt')}, 'demo', {legacy: options.legacy})
   const worktrees = {a: '', b: ''}
   for (const [key, wp] of [['a', 'WP01'], ['b', 'WP02']] as const) {
     const implemented = sandbox.cli(['implement', wp, '--mission', slug, '--agent', 'claude', '--json'])

@@ -27,8 +27,8 @@ export const MERGE_LOCK_STALE_AFTER_MS = 30 * 60_000
 export function missionRuntimeDir(root: string, mission: Mission): string {
   const id = mission.meta.mission_id ?? mission.slug
   if (!isSafeSegment(id)) {
-    throw new CliError('invalid_meta', `${join(mission.dir, 'meta.json')}: mission_id ${JSON.stringify(id)} is not a valid mission id.`, {
-      remediation: `Restore meta.json from git: git checkout -- ${shellQuote(join(mission.dir, 'meta.json'))}`,
+    throw new CliError('invalid_meta', `${join(mission.primaryDir, 'meta.json')}: mission_id ${JSON.stringify(id)} is not a valid mission id.`, {
+      remediation: `Restore meta.json from git: git checkout -- ${shellQuote(join(mission.primaryDir, 'meta.json'))}`,
     })
   }
 

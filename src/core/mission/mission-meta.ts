@@ -61,8 +61,8 @@ export function missionNumber(meta: MissionMeta | undefined): null | number {
  * The mission's target branch from meta.json, or `fallback` when meta.json names none. A value that
  * is not a safe branch name is refused: it would reach git's argv.
  */
-export function metaTargetBranch(mission: {dir: string; meta: MissionMeta}, fallback: string | undefined): string | undefined {
+export function metaTargetBranch(mission: {meta: MissionMeta; primaryDir: string}, fallback?: string): string | undefined {
   const value = mission.meta.target_branch
   if (value === undefined || value === null) return fallback
-  return branchFromFile(value, join(mission.dir, 'meta.json'), 'target_branch', 'invalid_meta')
+  return branchFromFile(value, join(mission.primaryDir, 'meta.json'), 'target_branch', 'invalid_meta')
 }

@@ -9,6 +9,7 @@ import type {StatusEvent} from './status-event.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
 import {isSafeSegment} from '../io/confine.js'
 import {liveness, pidNsTag} from '../io/process-identity.js'
+import {resolveMission} from '../mission/mission-handle.js'
 import {sharedStateDir} from '../mission/mission-lock.js'
 import {readEventLog} from './event-log.js'
 
@@ -94,7 +95,8 @@ export function orphanedEvents(root: string): {done: () => void; missions: Array
   for (const [missionSlug, {events, paths}] of bySlug) {
     let inLog: Set<string>
     try {
-      inLog = new Set(readEventLog(join(root, 'kitty-specs', missionSlug)).map(record => record.eventId))
+      // Where the mission's log lives now: its coordination worktree's copy, if it has one.
+      inLog = new Set(readEventLog(resolveMission(root, missionSlug).dir).map(record => record.eventId))
     } catch {
       continue // an unreadable log: keep the journal until the log can be read again
     }
