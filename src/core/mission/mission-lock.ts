@@ -7,6 +7,7 @@ import {commonGitDir} from '../git/git.js'
 import {sweepStrayTemps} from '../io/atomic-write.js'
 import {assertConfined} from '../io/confine.js'
 import {withLock} from '../io/file-lock.js'
+import {acquireSharedFlock} from '../io/shared-flock.js'
 
 /**
  * The per-mission lock, under the git common dir so that the primary checkout and every lane
@@ -29,15 +30,35 @@ export function sharedStateDir(root: string): string {
   }
 }
 
-/** Run `fn` holding the mission's lock, after sweeping temp files that killed writers left in it. */
-export function withMissionLock<T>(mission: Pick<Mission, 'checkout' | 'dir' | 'root' | 'slug'>, fn: () => T): T {
-  return withLock(missionLockPath(mission.root, mission.slug), {what: `mission ${mission.slug}`}, () => {
-    for (const folder of [mission.dir, join(mission.dir, 'tasks')]) {
-      // Every write of a mission lands in these two folders: a link there would carry it elsewhere.
-      assertConfined(mission.checkout, folder)
-      sweepStrayTemps(folder)
-    }
+/** How long a command waits for a mission's lock: 60 s, or SPEC_KITTY_LOCK_TIMEOUT_MS. */
+function missionLockTimeoutMs(): number {
+  const configured = Number(process.env.SPEC_KITTY_LOCK_TIMEOUT_MS)
+  return Number.isInteger(configured) && configured > 0 ? configured : 60_000
+}
 
-    return fn()
-  })
+/**
+ * Run `fn` holding the mission's lock, after sweeping temp files that killed writers left in it.
+ * Two locks, one deadline: the `flock` Spec Kitty's Python CLI takes on the same file (so the two
+ * tools exclude each other), then this CLI's own lock beside it, which names its holder and also
+ * works where flock(1) is missing.
+ */
+export function withMissionLock<T>(mission: Pick<Mission, 'checkout' | 'dir' | 'root' | 'slug'>, fn: () => T): T {
+  const path = missionLockPath(mission.root, mission.slug)
+  const what = `mission ${mission.slug}`
+  const timeoutMs = missionLockTimeoutMs()
+  const deadline = Date.now() + timeoutMs
+  const releaseShared = acquireSharedFlock(path, {timeoutMs, what})
+  try {
+    return withLock(`${path}.holder`, {timeoutMs: Math.max(0, deadline - Date.now()), what}, () => {
+      for (const folder of [mission.dir, join(mission.dir, 'tasks')]) {
+        // Every write of a mission lands in these two folders: a link there would carry it elsewhere.
+        assertConfined(mission.checkout, folder)
+        sweepStrayTemps(folder)
+      }
+
+      return fn()
+    })
+  } finally {
+    releaseShared?.()
+  }
 }
