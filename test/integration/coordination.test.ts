@@ -147,8 +147,12 @@ describe('coordination topology: status on the mission branch, as Spec Kitty 3.2
 
     const board = ok(sandbox.cli(['agent', 'tasks', 'status', '--mission', slug, '--json']), 'status')!
     expect((board.work_packages as Array<{lane: string}>)[0].lane, 'the lane from the coordination worktree').to.equal('claimed')
-    ok(sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'in_progress', '--mission', slug, '--agent', 'claude']), 'move')
+    ok(sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'in_progress', '--mission', slug, '--agent', 'claude', '--shell-pid', '4242', '--note', 'Started work']), 'move')
     expect(sandbox.git(['log', '-1', '--format=%s', branch])).to.equal('chore: Move WP01 to in_progress on spec py [claude]')
+    // What the Python CLI writes for the same move: the note as the reason, shell_pid only when given.
+    const moved = JSON.parse(readFileSync(join(coordDir, 'status.events.jsonl'), 'utf8').trimEnd().split('\n').at(-1)!)
+    expect(moved).to.include({from_lane: 'claimed', reason: 'Started work', to_lane: 'in_progress'})
+    expect(readFileSync(join(coordDir, 'tasks', 'WP01-setup.md'), 'utf8')).to.match(/^- \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ – claude – shell_pid=4242 – Moved to in_progress: Started work$/m)
     ok(sandbox.cli(['agent', 'tasks', 'mark-status', 'T001', '--status', 'done', '--mission', slug]), 'tick')
     expect(readFileSync(join(coordDir, 'tasks.md'), 'utf8')).to.contain('- [x] T001 Schema')
     // The other tool's rows are kept byte for byte.
@@ -166,6 +170,7 @@ describe('coordination topology: status on the mission branch, as Spec Kitty 3.2
     sandbox.git(['commit', '-q', '-m', 'feat: py'], lane)
     ok(sandbox.cli(['agent', 'tasks', 'mark-status', 'T002', '--status', 'done', '--mission', slug]), 'tick T002')
     ok(sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'approved', '--mission', slug]), 'approve')
+    expect(readFileSync(join(coordDir, 'tasks', 'WP01-setup.md'), 'utf8')).to.match(/^- \S+Z – user – Moved to approved$/m)
     expect(fileTreeFingerprint(join(sandbox.repo, dir)), 'the primary copy was written before merge').to.equal(primaryBefore)
     expect(sandbox.git(['rev-parse', 'main'])).to.equal(mainBefore)
 

@@ -78,6 +78,8 @@ export function planLaneMove(request: LaneMoveRequest): StatusEvent[] {
     },
   })
   const doneReason = request.doneOverrideReason ? `Done override: ${request.doneOverrideReason}` : null
+  // As the Python CLI writes it: the note when one is given, else the hop.
+  const moveReason = (hopFrom: LaneOrGenesis, hopTo: Lane): string => request.note ?? `move-task: ${hopFrom} -> ${hopTo}`
 
   if (request.force) {
     const reason = doneReason ?? request.note ?? `Force move to ${to}`
@@ -110,13 +112,13 @@ export function planLaneMove(request: LaneMoveRequest): StatusEvent[] {
     return hops.map(lane => {
       const hop = event(previous, lane, {
         evidence: lane === 'approved' || lane === 'done' ? evidence() : null,
-        reason: lane === 'done' ? doneReason : null,
+        reason: (lane === 'done' ? doneReason : null) ?? moveReason(previous, lane),
       })
       previous = lane
       return hop
     })
   }
 
-  if (isEdgeAllowed(from, to)) return [event(from, to)]
+  if (isEdgeAllowed(from, to)) return [event(from, to, {reason: moveReason(from, to)})]
   refuse('transition_not_allowed', `${wpId} cannot move from ${from} to ${to}.`, `Allowed from ${from}: see "spec-kitty agent tasks move-task --help"; or ${retry} --force --note "<why>"`)
 }

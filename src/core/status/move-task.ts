@@ -35,6 +35,8 @@ export interface MoveTaskInput {
   registry: TaskReferenceRegistry
   reviewer?: string
   reviewFeedbackFile?: string
+  /** The agent's shell, recorded in the activity log (`--shell-pid`). */
+  shellPid?: number
   to: Lane
   wpId: string
 }
@@ -74,7 +76,7 @@ function reviewCycleFile(wpFile: string): {dir: string; number: number} {
   return {dir, number: Math.max(0, ...existing) + 1}
 }
 
-/** Append `- <time> – <actor> – shell_pid=<pid> – <note>` under `## Activity Log` (en dashes, as upstream). */
+/** Append `- <time> – <actor> – [shell_pid=<pid> – ]<note>` under `## Activity Log` (en dashes, as upstream). */
 function withActivityLine(text: string, line: string): string {
   const body = text.endsWith('\n') ? text : text + '\n'
   return /^## Activity Log\s*$/m.test(body) ? body + line + '\n' : `${body}\n## Activity Log\n\n${line}\n`
@@ -150,7 +152,8 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
 
     recordEvents(mission, events, status)
     if (wpFile) {
-      const line = `- ${new Date().toISOString().slice(0, 19)}Z – ${input.actor} – shell_pid=${process.ppid} – Moved to ${to}${input.note ? `: ${input.note}` : ''}`
+      // shell_pid only when the caller names its shell, as the Python CLI writes it.
+      const line = `- ${new Date().toISOString().slice(0, 19)}Z – ${input.actor} – ${input.shellPid === undefined ? '' : `shell_pid=${input.shellPid} – `}Moved to ${to}${input.note ? `: ${input.note}` : ''}`
       const {encoding, text} = decodeText(readRegularFile(wpFile.path) ?? Buffer.alloc(0))
       writeFileAtomic(wpFile.path, encodeText(withActivityLine(text, line), encoding))
       touched.push(wpFile.path)

@@ -28,6 +28,12 @@ describe('lane moves', () => {
     expect(new Set(ats).size).to.equal(3)
   })
 
+  it('gives each hop the reason the Python CLI writes: the note, else "move-task: <from> -> <to>"', () => {
+    expect(planLaneMove(request({to: 'in_progress'})).map(e => e.reason)).to.deep.equal(['move-task: planned -> claimed', 'move-task: claimed -> in_progress'])
+    expect(planLaneMove(request({note: 'Ready for review', to: 'claimed'}))[0].reason).to.equal('Ready for review')
+    expect(planLaneMove(request({from: 'in_progress', to: 'blocked'}))[0].reason).to.equal('move-task: in_progress -> blocked')
+  })
+
   it('blocks for_review/approved/done while owned subtasks are pending, naming them', () => {
     expect(refusal({pendingSubtasks: ['T002'], to: 'for_review'})).to.equal('subtasks_incomplete')
     expect(planLaneMove(request({pendingSubtasks: ['T002'], to: 'in_progress'}))).to.have.length(2)

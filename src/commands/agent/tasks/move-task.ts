@@ -35,6 +35,7 @@ Forward moves write one event per hop (planned → for_review = 3 events). Movin
     note: Flags.string({description: 'Reason or note recorded with the move.'}),
     'review-feedback-file': Flags.string({description: 'Markdown feedback for a move back to planned (stored as review-cycle-N.md).'}),
     reviewer: Flags.string({description: 'Reviewer recorded in approval evidence (default: git user.name).'}),
+    'shell-pid': Flags.integer({description: 'PID of the agent\'s shell, recorded in the WP\'s activity log as shell_pid=<pid>.', min: 1}),
     to: Flags.string({description: `Target lane: ${LANES.join(', ')} (or doing).`, required: true}),
   }
   static summary = 'Move a work package to another lane.'
@@ -58,6 +59,7 @@ Forward moves write one event per hop (planned → for_review = 3 events). Movin
       registry: await taskReferenceRegistry(this.config),
       reviewer: flags.reviewer,
       reviewFeedbackFile: flags['review-feedback-file'],
+      shellPid: flags['shell-pid'],
       to,
       wpId,
     })
