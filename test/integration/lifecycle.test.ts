@@ -113,6 +113,25 @@ describe('mission lifecycle through the CLI', function () {
     expect(allowed.code).to.equal(0)
   })
 
+  it('a subtask the prompt file lists but no row holds is not done: the board and the for_review guard agree', () => {
+    const {dir, slug} = createMission(sandbox, '# Tasks\n\n## Work Package WP01: Setup\n\n- [ ] T001 Schema\n', {'WP01-setup.md': '---\nwork_package_id: WP01\ntitle: Setup\nsubtasks: [T001, T009]\n---\n# WP01\n'})
+    expect(sandbox.cli(['agent', 'tasks', 'mark-status', 'T001', '--status', 'done', '--mission', slug]).code).to.equal(0)
+    const board = parseJson(sandbox.cli(['agent', 'tasks', 'status', '--mission', slug, '--json']).stdout)
+    expect((board.work_packages as Array<{subtasks: unknown}>)[0].subtasks).to.deep.equal({done: 1, total: 2})
+    const logBefore = readText(join(dir, 'status.events.jsonl'))
+    const refused = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'for_review', '--mission', slug, '--json'])
+    expect(refused.code, refused.stdout).to.equal(1)
+    const {code, message, remediation} = parseJson(refused.stdout).error as Record<string, string>
+    expect(code).to.equal('subtasks_incomplete')
+    expect(message).to.contain('T009').and.contain('no row in tasks.md')
+    expect(remediation).to.contain('add a row for T009')
+    expect(readText(join(dir, 'status.events.jsonl'))).to.equal(logBefore)
+    // Without tasks.md at all, the listed subtasks block exactly the same way.
+    sandbox.git(['rm', '-q', `kitty-specs/${slug}/tasks.md`], join(sandbox.repo, '.worktrees', `${slug}-coord`))
+    const without = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'for_review', '--mission', slug, '--no-auto-commit', '--json'])
+    expect((parseJson(without.stdout).error as {code: string}).code).to.equal('subtasks_incomplete')
+  })
+
   it('shows the board and the task list, with done count and weighted readiness apart', () => {
     const {slug} = createMission(sandbox)
     sandbox.cli(['agent', 'tasks', 'move-task', 'WP02', '--to', 'claimed', '--mission', slug, '--agent', 'codex'])

@@ -23,6 +23,8 @@ export interface LaneMoveRequest {
   reviewer: string
   /** Subtasks the WP owns that are not done yet (by the shared task-reference parsers). */
   pendingSubtasks: readonly string[]
+  /** Subtasks the WP lists (frontmatter) that have no row anywhere: not done either. */
+  unlistedSubtasks?: readonly string[]
   to: Lane
   wpId: string
 }
@@ -103,9 +105,15 @@ export function planLaneMove(request: LaneMoveRequest): StatusEvent[] {
 
   if (fromIndex >= 0 && toIndex > fromIndex) {
     const hops = FORWARD_ORDER.slice(fromIndex + 1, toIndex + 1)
-    if (hops.some(lane => LANES_REQUIRING_DONE_SUBTASKS.includes(lane)) && request.pendingSubtasks.length > 0) {
+    const unlisted = request.unlistedSubtasks ?? []
+    if (hops.some(lane => LANES_REQUIRING_DONE_SUBTASKS.includes(lane)) && (request.pendingSubtasks.length > 0 || unlisted.length > 0)) {
       const list = request.pendingSubtasks.join(' ')
-      refuse('subtasks_incomplete', `${wpId} has unfinished subtasks: ${list}. Moving to ${to} needs them done.`, `spec-kitty agent tasks mark-status ${list} --status done --mission ${missionSlug}  (or ${retry} --force --note "<why>")`)
+      const noRow = unlisted.length > 0 ? ` ${unlisted.join(' ')} ${unlisted.length === 1 ? 'is' : 'are'} listed in the WP's frontmatter but ${unlisted.length === 1 ? 'has' : 'have'} no row in tasks.md, so ${unlisted.length === 1 ? 'it is' : 'they are'} not done either.` : ''
+      const fix = [
+        ...(unlisted.length > 0 ? [`add a row for ${unlisted.join(', ')} to tasks.md (e.g. "- [x] ${unlisted[0]} …")`] : []),
+        ...(list ? [`spec-kitty agent tasks mark-status ${list} --status done --mission ${missionSlug}`] : []),
+      ].join(', then ')
+      refuse('subtasks_incomplete', `${wpId} has unfinished subtasks: ${[...request.pendingSubtasks, ...unlisted].join(' ')}. Moving to ${to} needs them done.${noRow}`, `${fix}  (or ${retry} --force --note "<why>")`)
     }
 
     let previous: Lane | LaneOrGenesis = from

@@ -107,7 +107,9 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
     }
 
     const owned = input.registry.subtasksOf(tasks.doc, wpId) ?? []
+    // The board's count and this guard agree: a subtask is done only where a row says so.
     const pendingSubtasks = owned.filter(id => input.registry.subtaskState(tasks.doc, id) === 'pending')
+    const unlistedSubtasks = owned.filter(id => input.registry.subtaskState(tasks.doc, id) === 'unknown')
     let reviewPointer: string | undefined
     let review: {path: string; text: string} | undefined
     if (feedback !== undefined && to === 'planned' && wpFile) {
@@ -131,6 +133,7 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
       missionSlug: mission.slug,
       note: input.note,
       pendingSubtasks,
+      unlistedSubtasks,
       reviewer: input.reviewer ?? (gitUserName(mission.root) || input.actor),
       reviewPointer,
       to,
