@@ -18,6 +18,26 @@ describe('the first hour: help and errors as documented', function () {
 
   afterEach(() => sandbox.cleanup())
 
+  it('the complete mission of docs/writing-missions.md finalizes and reads as the page says', () => {
+    sandbox.initProject()
+    const slug = String(parseJson(sandbox.cli(['agent', 'mission', 'create', 'demo-widgets', '--json']).stdout).mission_slug)
+    const page = readFileSync(join(REPO_ROOT, 'docs', 'writing-missions.md'), 'utf8')
+    const files = [...page.matchAll(/`([^`\n]+)`:\n\n```markdown\n(.*?)```/gs)]
+    expect(files.map(([, name]) => name)).to.deep.equal(['tasks.md', 'tasks/WP01-widget-store.md', 'tasks/WP02-widget-api.md'])
+    for (const [, name, body] of files) sandbox.write(`kitty-specs/${slug}/${name}`, body)
+    const finalized = parseJson(sandbox.cli(['agent', 'mission', 'finalize-tasks', '--mission', slug, '--json']).stdout)
+    expect(finalized.lanes).to.deep.equal([{lane_id: 'lane-a', wp_ids: ['WP01', 'WP02']}])
+    const board = parseJson(sandbox.cli(['agent', 'tasks', 'status', '--mission', slug, '--json']).stdout)
+    expect((board.work_packages as Array<{id: string; lane: string; subtasks: unknown}>).map(wp => [wp.id, wp.lane, wp.subtasks])).to.deep.equal([
+      ['WP01', 'planned', {done: 0, total: 2}],
+      ['WP02', 'planned', {done: 0, total: 2}],
+    ])
+    // The Status column of WP02's table is where its ticks go.
+    expect(sandbox.cli(['agent', 'tasks', 'mark-status', 'WP02', '--status', 'done', '--mission', slug]).code).to.equal(0)
+    const after = parseJson(sandbox.cli(['agent', 'tasks', 'status', '--mission', slug, '--json']).stdout)
+    expect((after.work_packages as Array<{subtasks: unknown}>)[1].subtasks).to.deep.equal({done: 2, total: 2})
+  })
+
   it('init outside a git repository refuses with the git init remedy and writes nothing', () => {
     const result = sandbox.cli(['init', '--json'])
     expectError(result, 'not_a_git_repository')

@@ -57,8 +57,13 @@ describe('mission lifecycle through the CLI', function () {
   it('finalizes lanes and bootstrap events once; a second run changes nothing', () => {
     const {dir, slug} = createMission(sandbox)
     const log = readText(join(dir, 'status.events.jsonl'))
-    expect(log.trim().split('\n')).to.have.length(2)
-    expect(JSON.parse(log.split('\n')[0])).to.include({
+    const rows = log.trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>)
+    // The lifecycle rows the Python CLI logs, at the same moments (create, then finalize), then the bootstrap.
+    expect(rows.map(row => row.event_type ?? `${row.from_lane}>${row.to_lane}`)).to.deep.equal(['MissionCreated', 'SpecifyStarted', 'TasksStarted', 'WPCreated', 'WPCreated', 'TasksCompleted', 'genesis>planned', 'genesis>planned'])
+    expect(rows[3]).to.deep.include({aggregate_id: 'WP01', aggregate_type: 'WorkPackage', schema_version: '5.0.0'})
+    expect(rows[4].payload).to.deep.include({depends_on: ['WP01'], mission_slug: slug, wp_id: 'WP02'})
+    expect(rows[0].project_uuid).to.be.a('string')
+    expect(rows[6]).to.include({
       actor: 'finalize-tasks', from_lane: 'genesis', reason: 'canonical bootstrap', to_lane: 'planned',
     })
     const lanes = JSON.parse(readText(join(dir, 'lanes.json')))

@@ -89,14 +89,19 @@ export class Sandbox {
    */
   cliKilledAfter(args: readonly string[], afterMs: number): Promise<{code: null | number; killed: boolean}> {
     return new Promise((done, fail) => {
-      const child = spawn(process.execPath, [this.bin, ...args], {cwd: this.repo, env: this.env, stdio: 'ignore'})
+      // Its own process group: the CLI alone is killed, and the git it had started (which a SIGKILL
+      // does not stop) is waited for, so the test inspects the repository once nothing writes to it.
+      const child = spawn(process.execPath, [this.bin, ...args], {
+        cwd: this.repo, detached: true, env: this.env, stdio: 'ignore',
+      })
       let killed = false
       const timer = setTimeout(() => {
         killed = child.kill('SIGKILL')
       }, afterMs)
       child.once('error', fail)
-      child.once('exit', code => {
+      child.once('exit', async code => {
         clearTimeout(timer)
+        await groupGone(child.pid!)
         done({code, killed})
       })
     })
@@ -125,6 +130,23 @@ export class Sandbox {
     mkdirSync(dirname(path), {recursive: true})
     writeFileSync(path, text)
     return path
+  }
+}
+
+/** Resolves once no process of the group is left (bounded: 10 s). */
+async function groupGone(pgid: number): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-pgid, 0)
+    } catch {
+      return
+    }
+
+    // eslint-disable-next-line no-await-in-loop -- polling, a few times at most
+    await new Promise(resolve => {
+      setTimeout(resolve, 10)
+    })
   }
 }
 

@@ -17,6 +17,7 @@ import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {assertConfined, removeRuntimeTree} from '../io/confine.js'
 import {acquireLock} from '../io/file-lock.js'
 import {assertWritable} from '../io/writable.js'
+import {isPublishedCopy} from '../mission/coordination.js'
 import {listMissions} from '../mission/mission-handle.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {missionNumber, readMissionMeta, writeMissionMeta} from '../mission/mission-meta.js'
@@ -97,11 +98,9 @@ function replacePlanningCopy(checkout: string, mission: Mission, commits: {after
   for (const path of untracked) {
     const file = join(checkout, path)
     assertConfined(checkout, file)
-    // The mission branch's history has the commit that published it (a squash does not carry it).
-    const published = git(['log', '-1', '--format=%H', '--diff-filter=A', missionTip, '--', path], checkout).stdout.trim()
-    const known = new Set([after, published].filter(Boolean).map(rev => git(['rev-parse', '--verify', '--quiet', `${rev}:${path}`], checkout).stdout.trim()))
-    // Blob ids compare the bytes exactly (no decoding), the way git itself sees the file.
-    if (known.has(gitOk(['hash-object', '--', path], checkout).trim())) {
+    const merged = git(['rev-parse', '--verify', '--quiet', `${after}:${path}`], checkout).stdout.trim()
+    // What the mission published (found on the mission branch: a squash does not carry that commit), or what it merged.
+    if (isPublishedCopy(checkout, missionTip, path, file) || merged === gitOk(['hash-object', '--', path], checkout).trim()) {
       unlinkSync(file)
       continue
     }

@@ -177,12 +177,30 @@ export function publishToSurface(root: string, mission: Mission, targetBranch: s
       mkdirSync(dirname(to), {recursive: true})
       writeFileAtomic(to, content)
       published.push(relative(coordination.worktree, to))
-    } else if (!existing.equals(content)) {
+    } else if (!existing.equals(content) && !isPublishedCopy(coordination.worktree, 'HEAD', relative(coordination.worktree, to), from)) {
       diverged.push(relative(root, from))
     }
   }
 
   return {diverged, mission: surface, published}
+}
+
+/**
+ * Whether `file` (the primary checkout's untracked copy of `path`) holds exactly what the mission
+ * published: the version of the commit that added `path` on `rev`'s history. Blob ids compare the
+ * bytes exactly, the way git sees the file. The event log only grows, so a copy that the published
+ * log begins with holds nothing either.
+ */
+export function isPublishedCopy(cwd: string, rev: string, path: string, file: string): boolean {
+  const added = git(['log', '-1', '--format=%H', '--diff-filter=A', rev, '--', path], cwd).stdout.trim()
+  if (!added) return false
+  const published = git(['rev-parse', '--verify', '--quiet', `${added}:${path}`], cwd).stdout.trim()
+  const mine = git(['hash-object', '--', file], cwd).stdout.trim()
+  if (published !== '' && published === mine) return true
+  if (!path.endsWith('/status.events.jsonl')) return false
+  const log = git(['cat-file', 'blob', published], cwd)
+  const local = readRegularFile(file)?.toString('utf8') ?? ''
+  return log.code === 0 && local.length > 0 && log.stdout.startsWith(local)
 }
 
 /**

@@ -1,4 +1,4 @@
-import {join} from 'node:path'
+import {join, relative} from 'node:path'
 
 import type {StatusEvent} from '../status/status-event.js'
 import type {Mission} from './mission-handle.js'
@@ -11,9 +11,10 @@ import {pythonJsonDocument} from '../io/python-json.js'
 import {assertWritable} from '../io/writable.js'
 import {CliError} from '../output/cli-error.js'
 import {eventLogPath} from '../status/event-log.js'
+import {finalizeRows} from '../status/lifecycle-rows.js'
 import {readMissionStatus, recordEvents} from '../status/mission-status.js'
 import {snapshotPath} from '../status/status-snapshot.js'
-import {loadMissionTasks} from '../tasks/tasks-file.js'
+import {loadMissionTasks, type MissionTasks} from '../tasks/tasks-file.js'
 import {coordinationBranchFor, publishToSurface} from './coordination.js'
 import {
   type ExecutionLane, type LanesManifest, lanesPath, readLanesManifest,
@@ -42,7 +43,7 @@ export interface FinalizeResult {
 const DEPENDS = /(?:depends\s+on|\*\*dependencies\*\*\s*:|dependencies\s*:)(.*)$/i
 
 /** Dependencies from prompt frontmatter plus `Depends on WP01` / `**Dependencies**: WP01` lines. */
-export function dependencyGraph(mission: Mission): {deps: Map<string, Set<string>>; owned: Map<string, string[]>; wpIds: string[]} {
+export function dependencyGraph(mission: Mission): {deps: Map<string, Set<string>>; owned: Map<string, string[]>; tasks: MissionTasks; wpIds: string[]} {
   const tasks = loadMissionTasks(mission.dir)
   if (!tasks.exists) {
     throw new CliError('tasks_missing', `${tasks.path} does not exist.`, {remediation: 'Write tasks.md (one section per work package) before finalizing.'})
@@ -70,7 +71,9 @@ export function dependencyGraph(mission: Mission): {deps: Map<string, Set<string
   }
 
   const owned = new Map(wpIds.map(id => [id, tasks.workPackages.get(id)?.ownedFiles ?? []]))
-  return {deps, owned, wpIds}
+  return {
+    deps, owned, tasks, wpIds,
+  }
 }
 
 /** Dependency order (Kahn), ties by id; a cycle is an error naming its members. */
@@ -133,7 +136,7 @@ export function finalizeTasks(root: string, primary: Mission, autoCommit: boolea
   const commitHere = autoCommit && mission.coordination !== undefined
   if (commitHere) assertAutoCommitAllowed(mission.checkout)
   return withMissionLock(mission, () => {
-    const {deps, owned, wpIds} = dependencyGraph(mission)
+    const {deps, owned, tasks, wpIds} = dependencyGraph(mission)
     const lanes = computeLanes(wpIds, deps, owned)
     const existing = readLanesManifest(mission.dir)
     const missionBranch = existing?.mission_branch ?? mission.coordination?.branch ?? coordinationBranchFor(mission.slug)
@@ -175,7 +178,16 @@ export function finalizeTasks(root: string, primary: Mission, autoCommit: boolea
       to_lane: 'planned',
       wp_id: wpId,
     }))
-    if (events.length > 0) recordEvents(mission, events, status)
+    if (events.length > 0) {
+      const planned = seeded.map(id => {
+        const file = tasks.workPackages.get(id)
+        return {
+          dependsOn: [...(deps.get(id) ?? [])].sort(), id, path: file ? relative(mission.checkout, file.path) : null, title: file?.title ?? null,
+        }
+      })
+      recordEvents(mission, events, status, finalizeRows(mission.slug, planned, wpIds.length))
+    }
+
     const written = [...published.map(file => join(mission.checkout, file)), ...(lanesWritten ? [lanesPath(mission.dir)] : []), ...(events.length > 0 ? [eventLogPath(mission.dir), snapshotPath(mission.dir)] : [])]
     const commit = commitHere && written.length > 0 ? commitFiles(mission.checkout, written, `chore: planning artifacts for ${mission.slug}`) : undefined
     return {

@@ -7,6 +7,9 @@ import {
 import {assertWorkingRepository} from '../git/repository.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
 import {CliError, usageError} from '../output/cli-error.js'
+import {readProjectConfig} from '../project/project-config.js'
+import {appendEvents} from '../status/event-log.js'
+import {creationRows} from '../status/lifecycle-rows.js'
 import {coordinationBranchFor} from './coordination.js'
 import {specsDir} from './mission-handle.js'
 import {type MissionMeta, writeMissionMeta} from './mission-meta.js'
@@ -104,6 +107,8 @@ export function createMission(root: string, input: CreateMissionInput): CreatedM
   writeFileSync(join(missionDir, 'tasks', '.gitkeep'), '')
   writeFileSync(join(missionDir, 'spec.md'), specScaffold(friendlyName, missionSlug))
   writeMissionMeta(missionDir, meta)
+  const {project} = readProjectConfig(root)
+  appendEvents(missionDir, creationRows({meta, missionSlug, project: {slug: project?.slug ?? null, uuid: project?.uuid ?? null}}))
   // The status branch starts at the target's tip, as 3.2 does; finalize-tasks creates it when the
   // target has no commit yet.
   const tip = revParse(`refs/heads/${targetBranch}`, root)

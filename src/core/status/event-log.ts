@@ -4,11 +4,11 @@ import {
 import {join} from 'node:path'
 
 import {writeFailure, writeFully} from '../io/atomic-write.js'
+import {pythonJsonLine} from '../io/python-json.js'
 import {openRegularFile, readChunks} from '../io/regular-file.js'
 import {CliError} from '../output/cli-error.js'
 import {shellQuote} from '../output/shell-quote.js'
 import {type Lane,  LANES} from './lanes.js'
-import {serializeEvent, type StatusEvent} from './status-event.js'
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024
 
@@ -197,12 +197,12 @@ export function readMissionLog(missionDir: string): MissionLog {
 export const readEventLog = (missionDir: string): LaneRecord[] => readMissionLog(missionDir).lanes
 
 /**
- * Append events with one write on an O_APPEND descriptor that refuses a symbolic link, check that
+ * Append events (lane events, or the lifecycle rows beside them) with one write on an O_APPEND descriptor that refuses a symbolic link, check that
  * every byte went, fsync, then read the tail back and compare: the log is append-only, so it is never
  * rewritten. An append that could not complete (a full disk) is cut back to the old length, so the
  * log never ends in a torn line. Callers hold the mission lock.
  */
-export function appendEvents(missionDir: string, events: readonly StatusEvent[]): void {
+export function appendEvents(missionDir: string, events: ReadonlyArray<Record<string, unknown>>): void {
   if (events.length === 0) return
   const path = eventLogPath(missionDir)
   // eslint-disable-next-line no-bitwise -- open(2) flags
@@ -211,7 +211,7 @@ export function appendEvents(missionDir: string, events: readonly StatusEvent[])
   try {
     before = fstatSync(fd).size
     const prefix = before > 0 && readAt(path, before - 1, 1)[0] !== 0x0A ? '\n' : ''
-    const chunk = Buffer.from(prefix + events.map(event => serializeEvent(event) + '\n').join(''), 'utf8')
+    const chunk = Buffer.from(prefix + events.map(event => pythonJsonLine(event) + '\n').join(''), 'utf8')
     try {
       writeFully(fd, chunk)
       fsyncSync(fd)

@@ -1,5 +1,6 @@
 import type {Mission} from '../mission/mission-handle.js'
 import type {LaneOrGenesis} from './lanes.js'
+import type {LifecycleRow} from './lifecycle-rows.js'
 import type {StatusEvent} from './status-event.js'
 
 import {assertWritable} from '../io/writable.js'
@@ -22,11 +23,12 @@ export function laneOf(status: ReducedStatus, wpId: string): LaneOrGenesis {
  * Append events and rematerialize status.json from the whole log. The caller holds the mission lock
  * and passes `current`, the status it re-read inside that lock (read once, not again here).
  */
-export function recordEvents(mission: Mission, events: readonly StatusEvent[], current: ReducedStatus): ReducedStatus {
+export function recordEvents(mission: Mission, events: readonly StatusEvent[], current: ReducedStatus, lifecycle: readonly LifecycleRow[] = []): ReducedStatus {
   assertWritable([eventLogPath(mission.dir), snapshotPath(mission.dir)])
   assertNotBehindLog(mission, events, current)
   journalEvents(mission.root, mission.slug, events)
-  appendEvents(mission.dir, events)
+  // Lifecycle rows first, in the same write: the order the Python CLI logs them in.
+  appendEvents(mission.dir, [...lifecycle, ...events])
   const status = readMissionStatus(mission)
   writeSnapshot(mission.dir, buildSnapshot(status, mission.meta))
   return status

@@ -1,7 +1,5 @@
 import type {Lane, LaneOrGenesis} from './lanes.js'
 
-import {pythonJsonLine} from '../io/python-json.js'
-
 export interface ReviewEvidence {
   reference: string
   reviewer: string
@@ -25,8 +23,4 @@ export interface StatusEvent {
   to_lane: Lane
   wp_id: string
   [key: string]: unknown
-}
-
-export function serializeEvent(event: StatusEvent): string {
-  return pythonJsonLine(event)
 }
