@@ -70,7 +70,7 @@ export function createWorkspace(name) {
     mkdirSync(repo, {recursive: true})
     git('init', '-q', '-b', 'feature/bench')
     git('commit', '-q', '--allow-empty', '-m', 'init')
-    sk(['init'])
+    sk(['init', '--ai', 'claude'])
   }
 
   return {

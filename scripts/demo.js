@@ -29,7 +29,7 @@ try {
   git('init', '-q', '-b', 'feature/widgets')
   git('commit', '-q', '--allow-empty', '-m', 'init')
   console.log(`Demo repository: ${repo}`)
-  sk('init')
+  sk('init', '--ai', 'claude')
   sk('agent', 'mission', 'create', 'demo-widgets', '--purpose-tldr', 'Show the mission lifecycle')
   const slug = readdirSync(join(repo, 'kitty-specs'))[0]
   writeFileSync(join(repo, 'kitty-specs', slug, 'tasks.md'), `# Tasks

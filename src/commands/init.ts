@@ -3,26 +3,47 @@ import {Flags} from '@oclif/core'
 import type {CommandOutcome} from '../core/output/render.js'
 
 import {SpecKittyCommand} from '../base-command.js'
+import {AGENTS} from '../core/agents/agent-formats.js'
+import {excludeAgentFolders} from '../core/agents/gitignore.js'
+import {installAgentCommands, parseAgentList} from '../core/agents/install-commands.js'
 import {initProject} from '../core/project/project-config.js'
 
 export default class Init extends SpecKittyCommand {
-  static description = 'Writes .kittify/config.yaml with a project identity (uuid, slug) and agents.auto_commit: true. Running it again changes nothing. It never runs "git init".'
-  static examples = ['<%= config.bin %> init', '<%= config.bin %> init --ai claude,codex --json']
+  static description = `Writes .kittify/config.yaml with a project identity (uuid, slug) and agents.auto_commit: true, and installs the mission's slash commands (/spec-kitty.specify, .plan, .tasks, .implement, .review, .accept, .merge, .status) for each agent in --ai, in that agent's own folder and format. It never runs "git init".
+
+Running it again keeps the project identity, refreshes the command files it wrote (for the agents in --ai, else those recorded in config.yaml) and never overwrites one you edited: the new version is written beside it as <file>.new. Agents: ${AGENTS.join(', ')}.`
+  static examples = ['<%= config.bin %> init --ai claude', '<%= config.bin %> init --ai claude,codex,gemini,copilot --json']
   static flags = {
-    ai: Flags.string({default: 'claude', description: 'Comma-separated list of the coding agents used in this project.'}),
+    ai: Flags.string({description: `Comma-separated coding agents to install the slash commands for (${AGENTS.join(', ')}). Required the first time.`}),
+    'gitignore-agents': Flags.boolean({default: false, description: 'Also add the agent command folders to .gitignore.'}),
   }
-  static summary = 'Make the current directory a spec-kitty project.'
+  static summary = 'Make the current directory a spec-kitty project and install the slash commands for your agents.'
 
   protected async execute(): Promise<CommandOutcome> {
     const {flags} = await this.parseInput(Init)
-    const agents = flags.ai.split(',').map(a => a.trim()).filter(Boolean)
-    const result = initProject(process.cwd(), agents)
+    const root = process.cwd()
+    const result = initProject(root, flags.ai === undefined ? undefined : parseAgentList(flags.ai))
+    const files = installAgentCommands(root, result.agents)
+    if (flags['gitignore-agents']) excludeAgentFolders(root, result.agents)
     return {
       document: {
-        config_path: result.configPath, created: result.created, project_slug: result.projectSlug, project_uuid: result.projectUuid, result: 'success',
+        agents: result.agents,
+        config_path: result.configPath,
+        created: result.created,
+        files: {
+          kept_edited: files.kept, refreshed: files.refreshed, unchanged: files.unchanged, written: files.written,
+        },
+        project_slug: result.projectSlug,
+        project_uuid: result.projectUuid,
+        result: 'success',
       },
       exitCode: 0,
-      human: [result.created ? `Initialized spec-kitty project ${result.projectSlug} (${result.configPath}).` : `Already initialized (${result.configPath}); nothing changed.`],
+      human: [
+        result.created ? `Initialized spec-kitty project ${result.projectSlug} (${result.configPath}).` : `Already initialized (${result.configPath}).`,
+        `Slash commands for ${result.agents.join(', ')}: ${files.written.length} written, ${files.refreshed.length} refreshed, ${files.unchanged.length} unchanged.`,
+        ...files.kept.map(path => `Kept ${path}: you edited it; the new version is ${path}.new (merge what you want, then delete it).`),
+        ...(result.created ? ['Next: commit .kittify (and the agent folders), then run /spec-kitty.specify in your agent.'] : []),
+      ],
     }
   }
 }

@@ -36,7 +36,7 @@ describe('hostile environments: each fault is a specific error, and nothing chan
 
   it('a repository with no commits: missions can be planned, but implement and merge say no_commits', () => {
     sandbox.git(['init', '-q', '-b', 'feature/widgets'])
-    expect(sandbox.cli(['init', '--json']).code).to.equal(0)
+    expect(sandbox.cli(['init', '--ai', 'claude', '--json']).code).to.equal(0)
     const created = sandbox.cli(['agent', 'mission', 'create', 'demo', '--json'])
     expect(created.code, created.stdout).to.equal(0)
     const slug = String(parseJson(created.stdout).mission_slug)

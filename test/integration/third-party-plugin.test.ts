@@ -46,7 +46,9 @@ describe('a third-party plugin linked with `spec-kitty plugins link`', function 
     }
   })
 
-  it('is listed by `spec-kitty plugins` and can be unlinked', () => {
+  it('is listed by `spec-kitty plugins` and can be unlinked; no later command warns about it', () => {
+    // An ESM plugin linked from source once made oclif warn on every command.
+    for (const args of [['--version'], ['agent', 'tasks', 'status', '--help'], ['plugins']]) expect(sandbox.cli(args).stderr, args.join(' ')).to.equal('')
     expect(sandbox.cli(['plugins']).stdout).to.contain('spec-kitty-plugin-example')
     expect(sandbox.cli(['plugins', 'unlink', 'spec-kitty-plugin-example']).code).to.equal(0)
     expect(sandbox.cli(['plugins']).stdout).not.to.contain('spec-kitty-plugin-example')

@@ -119,7 +119,7 @@ export class Sandbox {
     this.write('README.md', '# demo\n')
     this.git(['add', '-A'])
     this.git(['commit', '-q', '-m', 'init'])
-    const init = this.cli(['init', '--json'])
+    const init = this.cli(['init', '--ai', 'claude', '--json'])
     if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`)
     this.git(['add', '-A'])
     this.git(['commit', '-q', '-m', 'spec-kitty init'])

@@ -1,11 +1,12 @@
 import {randomUUID} from 'node:crypto'
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {basename, join} from 'node:path'
-import {parse, stringify} from 'yaml'
+import {parse, parseDocument, stringify} from 'yaml'
 
+import {AGENTS} from '../agents/agent-formats.js'
 import {assertWorkingRepository} from '../git/repository.js'
 import {writeFileAtomic} from '../io/atomic-write.js'
-import {CliError} from '../output/cli-error.js'
+import {CliError, usageError} from '../output/cli-error.js'
 
 /** `.kittify/config.yaml`, the keys this CLI reads. Unknown keys are kept on rewrite. */
 export interface ProjectConfig {
@@ -49,27 +50,42 @@ export interface InitResult {
   projectUuid: string
 }
 
-/** Create `.kittify/config.yaml` with a project identity; a second run changes nothing. */
-export function initProject(root: string, agents: string[]): InitResult {
+/**
+ * Create `.kittify/config.yaml` with a project identity and the chosen agents. On an initialized
+ * project only the agent list is updated, when one is given and differs (comments and every other
+ * key kept); the identity never changes. Returns the agents in effect.
+ */
+export function initProject(root: string, agents: readonly string[] | undefined): InitResult & {agents: string[]} {
   // A project lives in a git working tree: missions, lanes and merges are all git.
   assertWorkingRepository(root, {needsCommit: false})
   const path = configPath(root)
   if (existsSync(path)) {
     const config = readProjectConfig(root)
-    return {
-      configPath: path, created: false, projectSlug: config.project?.slug ?? '', projectUuid: config.project?.uuid ?? '',
+    const recorded = config.agents?.available ?? []
+    if (agents && JSON.stringify(agents) !== JSON.stringify(recorded)) {
+      const document = parseDocument(readFileSync(path, 'utf8'))
+      document.setIn(['agents', 'available'], [...agents])
+      writeFileAtomic(path, document.toString())
     }
+
+    return {
+      agents: [...(agents ?? recorded)], configPath: path, created: false, projectSlug: config.project?.slug ?? '', projectUuid: config.project?.uuid ?? '',
+    }
+  }
+
+  if (!agents) {
+    throw usageError('agents_required', 'init needs to know which coding agents you use, to install their slash commands.', `Pass them, e.g.: spec-kitty init --ai claude (any of: ${AGENTS.join(', ')})`)
   }
 
   const slug = basename(root).toLowerCase().replaceAll(/[^a-z0-9]+/g, '-').replaceAll(/^-|-$/g, '') || 'project'
   const config: ProjectConfig = {
-    agents: {auto_commit: true, available: agents},
+    agents: {auto_commit: true, available: [...agents]},
     project: {slug, uuid: randomUUID()},
     vcs: {type: 'git'},
   }
   mkdirSync(join(root, '.kittify'), {recursive: true})
   writeFileAtomic(path, stringify(config))
   return {
-    configPath: path, created: true, projectSlug: slug, projectUuid: config.project!.uuid!,
+    agents: [...agents], configPath: path, created: true, projectSlug: slug, projectUuid: config.project!.uuid!,
   }
 }
