@@ -63,6 +63,12 @@ export interface TaskReferenceParser {
    */
   expand?(doc: TaskDocumentView, id: string): string[] | undefined
   /**
+   * Optional: every id this format holds in the document, with its line. A WP then owns the ids on
+   * lines of its section, as it owns the built-in formats' rows there: they count on the board,
+   * block for_review until done, and `mark-status WPnn` ticks them.
+   */
+  list?(doc: TaskDocumentView): Array<{id: string; line: number}>
+  /**
    * Optional: a representation with no row to edit (an inline `Subtasks:` reference). The core then
    * asks for `materialize` to create one durable row (D3).
    */

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {join} from 'node:path'
 
 import {readyMission} from '../support/merge-fixtures.js'
-import {createMission, readText} from '../support/missions.js'
+import {createMission, readText, statusDir} from '../support/missions.js'
 import {parseJson, REPO_ROOT, Sandbox} from '../support/sandbox.js'
 import {assertSchema} from '../support/schemas.js'
 
@@ -29,6 +29,20 @@ describe('a third-party plugin linked with `spec-kitty plugins link`', function 
     assertSchema('mark-status-result', doc)
     expect((doc.results as Array<{format: string; id: string}>).map(r => [r.id, r.format])).to.deep.equal([['TASK-12', 'task_status_line'], ['T001', 'checkbox']])
     expect(readText(join(dir, 'tasks.md'))).to.contain('TASK-12: done').and.contain('- [x] T001 built-in')
+  })
+
+  it('its ids in a WP section belong to that WP: counted on the board, blocking for_review, ticked by mark-status WPnn', () => {
+    const {slug} = createMission(sandbox, '# Tasks\n\n## WP01\n- [x] T001 built-in\nTASK-12: todo\n\n## WP02\nTASK-13: todo\n')
+    const board = parseJson(sandbox.cli(['agent', 'tasks', 'status', '--mission', slug, '--json']).stdout)
+    expect((board.work_packages as Array<{id: string; subtasks: unknown}>).map(wp => [wp.id, wp.subtasks])).to.deep.equal([['WP01', {done: 1, total: 2}], ['WP02', {done: 0, total: 1}]])
+    const refused = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'for_review', '--mission', slug, '--json'])
+    expect(refused.code, refused.stdout).to.equal(1)
+    expect(parseJson(refused.stdout).error).to.include({code: 'subtasks_incomplete'})
+    expect((parseJson(refused.stdout).error as {message: string}).message).to.contain('TASK-12').and.not.contain('TASK-13')
+    expect(sandbox.cli(['agent', 'tasks', 'mark-status', 'WP01', '--status', 'done', '--mission', slug]).code).to.equal(0)
+    expect(readText(join(statusDir(sandbox.repo, slug), 'tasks.md'))).to.contain('TASK-12: done').and.contain('TASK-13: todo')
+    const moved = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'for_review', '--mission', slug, '--json'])
+    expect(moved.code, moved.stdout).to.equal(0)
   })
 
   it('adds a preflight check that blocks the dry run and the real merge alike', () => {

@@ -30,6 +30,7 @@ export interface SubtaskResolution {
  * (find every representation, edit all of them, decide the outcome); parsers own the grammar.
  */
 export class TaskReferenceRegistry {
+  private readonly listed = new WeakMap<TaskDocument, Map<string, string[]>>()
   readonly parsers: readonly RegisteredParser[]
 
   constructor(parsers: RegisteredParser[]) {
@@ -117,9 +118,32 @@ export class TaskReferenceRegistry {
     return doc.workPackageIds().find(wp => doc.promptSubtasks(wp).includes(id))
   }
 
-  /** Subtask ids a work package owns, or undefined when the WP does not exist. */
+  /**
+   * Subtask ids a work package owns, or undefined when the WP does not exist: the expansion (its
+   * sections' rows in the built-in formats, its frontmatter) plus the ids a plugin format lists on
+   * lines of its section. The one list the board, the lane guards and `mark-status WPnn` use.
+   */
   subtasksOf(doc: TaskDocument, wpId: string): string[] | undefined {
-    return this.expander(wpId)?.expand!(doc, wpId)
+    const expanded = this.expander(wpId)?.expand!(doc, wpId)
+    if (expanded === undefined) return undefined
+    const listed = this.listedByWp(doc).get(wpId.toUpperCase()) ?? []
+    return listed.length === 0 ? expanded : [...new Set([...expanded, ...listed])]
+  }
+
+  /** Ids of listing formats by the WP whose section holds their line, once per document. */
+  private listedByWp(doc: TaskDocument): Map<string, string[]> {
+    let byWp = this.listed.get(doc)
+    if (byWp) return byWp
+    byWp = new Map()
+    for (const parser of this.parsers) {
+      for (const {id, line} of parser.list?.(doc) ?? []) {
+        const wp = doc.wpOfLine(line)?.toUpperCase()
+        if (wp) byWp.set(wp, [...(byWp.get(wp) ?? []), id])
+      }
+    }
+
+    this.listed.set(doc, byWp)
+    return byWp
   }
 
   private representations(doc: TaskDocument, id: string): Found[] {
