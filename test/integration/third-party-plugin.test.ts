@@ -35,6 +35,8 @@ describe('a third-party plugin linked with `spec-kitty plugins link`', function 
     const {slug} = createMission(sandbox, '# Tasks\n\n## WP01\n- [x] T001 built-in\nTASK-12: todo\n\n## WP02\nTASK-13: todo\n')
     const board = parseJson(sandbox.cli(['agent', 'tasks', 'status', '--mission', slug, '--json']).stdout)
     expect((board.work_packages as Array<{id: string; subtasks: unknown}>).map(wp => [wp.id, wp.subtasks])).to.deep.equal([['WP01', {done: 1, total: 2}], ['WP02', {done: 0, total: 1}]])
+    const list = parseJson(sandbox.cli(['agent', 'tasks', 'list-tasks', '--mission', slug, '--json']).stdout)
+    expect((list.tasks as Array<{subtasks: unknown}>).map(task => task.subtasks), 'list-tasks counts as the board does').to.deep.equal([{done: 1, total: 2}, {done: 0, total: 1}])
     const refused = sandbox.cli(['agent', 'tasks', 'move-task', 'WP01', '--to', 'for_review', '--mission', slug, '--json'])
     expect(refused.code, refused.stdout).to.equal(1)
     expect(parseJson(refused.stdout).error).to.include({code: 'subtasks_incomplete'})

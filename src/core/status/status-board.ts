@@ -43,7 +43,6 @@ export function buildStatusBoard(mission: Mission, registry: TaskReferenceRegist
   const ids = [...new Set([...status.workPackages.keys(), ...tasks.doc.workPackageIds()])].sort()
   const workPackages = ids.map((id): BoardWorkPackage => {
     const state = status.workPackages.get(id)
-    const owned = registry.subtasksOf(tasks.doc, id) ?? []
     return {
       actor: state?.actor ?? null,
       file: tasks.workPackages.get(id)?.path ?? null,
@@ -51,7 +50,7 @@ export function buildStatusBoard(mission: Mission, registry: TaskReferenceRegist
       id,
       lane: laneOf(status, id),
       last_transition_at: state?.last_transition_at ?? null,
-      subtasks: {done: owned.filter(t => registry.subtaskState(tasks.doc, t) === 'done').length, total: owned.length},
+      subtasks: registry.subtaskCounts(tasks.doc, id),
       title: tasks.workPackages.get(id)?.title ?? null,
     }
   })

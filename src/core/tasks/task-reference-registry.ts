@@ -130,6 +130,12 @@ export class TaskReferenceRegistry {
     return listed.length === 0 ? expanded : [...new Set([...expanded, ...listed])]
   }
 
+  /** How many of a WP's subtasks are done: the numbers the board and list-tasks show. */
+  subtaskCounts(doc: TaskDocument, wpId: string): {done: number; total: number} {
+    const owned = this.subtasksOf(doc, wpId) ?? []
+    return {done: owned.filter(id => this.subtaskState(doc, id) === 'done').length, total: owned.length}
+  }
+
   /** Ids of listing formats by the WP whose section holds their line, once per document. */
   private listedByWp(doc: TaskDocument): Map<string, string[]> {
     let byWp = this.listed.get(doc)

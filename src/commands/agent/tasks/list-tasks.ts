@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import type {CommandOutcome} from '../../../core/output/render.js'
 
 import {SpecKittyCommand} from '../../../base-command.js'
+import {taskReferenceRegistry} from '../../../contributions.js'
 import {resolveMission} from '../../../core/mission/mission-handle.js'
 import {usageError} from '../../../core/output/cli-error.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
@@ -28,13 +29,15 @@ export default class ListTasks extends SpecKittyCommand {
     const mission = resolveMission(root, flags.mission)
     const status = readMissionStatus(mission)
     const tasks = loadMissionTasks(mission.dir)
+    const registry = await taskReferenceRegistry(this.config)
     const all = [...new Set([...status.workPackages.keys(), ...tasks.doc.workPackageIds()])].sort().map(id => ({
       lane: laneOf(status, id),
       path: tasks.workPackages.get(id)?.path ?? null,
+      subtasks: registry.subtaskCounts(tasks.doc, id),
       title: tasks.workPackages.get(id)?.title ?? null,
       work_package_id: id,
     }))
     const list = lane ? all.filter(t => t.lane === lane) : all
-    return {document: {count: list.length, tasks: list}, exitCode: 0, human: list.length === 0 ? ['No work packages.'] : list.map(t => `${t.work_package_id}  ${t.lane.padEnd(11)}  ${t.title ?? ''}`)}
+    return {document: {count: list.length, tasks: list}, exitCode: 0, human: list.length === 0 ? ['No work packages.'] : list.map(t => `${t.work_package_id}  ${t.lane.padEnd(11)}  [${t.subtasks.done}/${t.subtasks.total}]  ${t.title ?? ''}`)}
   }
 }
