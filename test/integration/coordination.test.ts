@@ -48,6 +48,9 @@ describe('coordination topology: status on the mission branch, as Spec Kitty 3.2
       expect(finalized.published_files).to.include(`kitty-specs/${slug}/tasks.md`)
       const primaryBefore = fileTreeFingerprint(primary)
 
+      const next = ok(sk('next', '--mission', slug, '--agent', 'codex', '--json'), 'next')!
+      assertSchema('next', next)
+      expect(next).to.include({action: 'implement', wp_id: 'WP01'})
       ok(sk('agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', slug, '--agent', 'codex'), 'claim')
       const implemented = ok(sk('implement', 'WP01', '--mission', slug, '--agent', 'codex', '--json'), 'implement')!
       const lane = String(implemented.workspace_path)
@@ -68,6 +71,7 @@ describe('coordination topology: status on the mission branch, as Spec Kitty 3.2
       const board = ok(sk('agent', 'tasks', 'status', '--mission', slug, '--json'), 'status')!
       expect((board.work_packages as Array<{lane: string}>)[0].lane).to.equal('approved')
 
+      expect(ok(sk('next', '--mission', slug, '--json'), 'next before merge')).to.include({action: 'merge'})
       const dry = ok(sk('merge', '--mission', slug, '--dry-run', '--json'), 'dry run')!
       expect(dry.ready).to.equal(true)
       const merged = ok(sk('merge', '--mission', slug, '--json'), 'merge')!

@@ -67,8 +67,9 @@ User input (a WP id, optional): {ARGS}
 
 ${MISSION}
 
-1. Pick the work package: \`spec-kitty agent tasks status --mission <slug> --json\` lists every WP with
-   its lane; take the one the user named, else a \`planned\` one whose dependencies are done.
+1. Pick the work package: the one the user named, else the one
+   \`spec-kitty next --mission <slug> --agent <your name> --json\` names (a \`planned\` WP whose
+   dependencies are approved or done, or your own unfinished one).
 2. Claim it and get its worktree:
    \`spec-kitty agent tasks move-task WP01 --to claimed --mission <slug> --agent <your name>\`
    \`spec-kitty implement WP01 --mission <slug> --agent <your name> --json\`
@@ -136,7 +137,8 @@ User input: {ARGS}
 ${MISSION}
 
 Run \`spec-kitty agent tasks status --mission <slug>\` and summarize: work packages per lane, who
-holds what, subtasks ticked, and what should happen next.`,
+holds what, subtasks ticked. Then say what should happen next:
+\`spec-kitty next --mission <slug> --agent <your name> --json\` names the action and its commands.`,
     description: 'Show the mission board',
     step: 'status',
   },
