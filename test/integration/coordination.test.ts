@@ -40,6 +40,7 @@ describe('coordination topology: status on the mission branch, as Spec Kitty 3.2
       const primary = join(sandbox.repo, 'kitty-specs', slug)
       sandbox.write(`kitty-specs/${slug}/tasks.md`, TASKS)
       sandbox.write(`kitty-specs/${slug}/tasks/WP01-setup.md`, PROMPT)
+      sandbox.write(`kitty-specs/${slug}/plan.md`, '# Plan\n\nOne table, one class.\n')
       const start = sandbox.git(['rev-parse', branch])
 
       const finalized = ok(sk('agent', 'mission', 'finalize-tasks', '--mission', slug, '--json'), 'finalize')!
@@ -61,6 +62,10 @@ describe('coordination topology: status on the mission branch, as Spec Kitty 3.2
       sandbox.git(['add', '-A'], lane)
       sandbox.git(['commit', '-q', '-m', 'feat: widget'], lane)
       ok(sk('agent', 'tasks', 'mark-status', 'T001', 'T002', '--status', 'done', '--mission', slug), 'mark-status')
+      const early = sk('accept', '--mission', slug, '--json')
+      expect(early.code).to.equal(1)
+      assertSchema('accept', parseJson(early.stdout))
+      expect((parseJson(early.stdout).checks as Array<{id: string; ok: boolean}>).filter(check => !check.ok).map(check => check.id)).to.deep.equal(['work_packages'])
       ok(sk('agent', 'tasks', 'move-task', 'WP01', '--to', 'for_review', '--mission', slug, '--agent', 'codex'), 'for_review')
       ok(sk('agent', 'tasks', 'move-task', 'WP01', '--to', 'approved', '--mission', slug, '--agent', 'reviewer'), 'approve')
 
@@ -72,6 +77,7 @@ describe('coordination topology: status on the mission branch, as Spec Kitty 3.2
       expect((board.work_packages as Array<{lane: string}>)[0].lane).to.equal('approved')
 
       expect(ok(sk('next', '--mission', slug, '--json'), 'next before merge')).to.include({action: 'merge'})
+      expect(ok(sk('accept', '--mission', slug, '--json'), 'accept')).to.include({failures: 0, ready: true})
       const dry = ok(sk('merge', '--mission', slug, '--dry-run', '--json'), 'dry run')!
       expect(dry.ready).to.equal(true)
       const merged = ok(sk('merge', '--mission', slug, '--json'), 'merge')!

@@ -106,7 +106,9 @@ User input: {ARGS}
 
 ${MISSION}
 
-1. \`spec-kitty agent tasks status --mission <slug>\`: every work package must be approved or done.
+1. \`spec-kitty accept --mission <slug> --json\`: every work package approved or done, every subtask
+   done, spec.md and plan.md written, nothing uncommitted in the worktrees. It lists every problem
+   with its fix; fix them and run it again until \`"ready": true\`.
 2. \`spec-kitty merge --mission <slug> --dry-run --json\`: it runs every preflight check the merge
    runs and lists every blocker at once, each with the command that fixes it. Fix them and run it again
    until it says ready.
