@@ -17,7 +17,7 @@ export interface NextStep {
 const LANDED = new Set(['approved', 'done'])
 const ACTIVE = new Set(['claimed', 'in_progress'])
 
-export function nextStep(board: StatusBoard, deps: ReadonlyMap<string, ReadonlySet<string>>, agent: string | undefined): NextStep {
+export function nextStep(board: StatusBoard, deps: ReadonlyMap<string, ReadonlySet<string>>, agent?: string): NextStep {
   const slug = board.mission_slug
   const m = `--mission ${slug}`
   const me = agent ? ` --agent ${agent}` : ''
