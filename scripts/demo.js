@@ -58,8 +58,10 @@ Depends on WP01
   sk('agent', 'tasks', 'mark-status', 'WP01', 'T004', 'T999', '--status', 'done', '--mission', slug, '--json')
   sk('agent', 'tasks', 'move-task', 'WP01', '--to', 'for_review', '--mission', slug, '--agent', 'claude')
   sk('agent', 'tasks', 'status', '--mission', slug)
-  console.log('\nLast commits:')
+  console.log('\nLast commits on feature/widgets (nothing but the plan until merge):')
   console.log(git('log', '--format=  %h %s', '-5').toString())
+  console.log(`Last commits on kitty/mission-${slug} (the coordination branch, where lane moves and ticks are committed):`)
+  console.log(git('log', '--format=  %h %s', '-5', `kitty/mission-${slug}`).toString())
 } finally {
   if (!process.env.KEEP_DEMO) rmSync(repo, {force: true, recursive: true})
 }
