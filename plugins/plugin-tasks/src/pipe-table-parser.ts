@@ -7,8 +7,9 @@ import {
 /**
  * Rows of markdown tables whose ID column holds a subtask id (`| T001 | Schema | WP01 | [P] |`).
  * Status lives in a `Status` column when the header has one; otherwise in a trailing `[D]`/`[x]`/
- * `[ ]` cell, appended when missing (what upstream writes), replaced when present (upstream appended
- * a second one), and removed again by `pending` when it was appended beyond the header's width.
+ * `[ ]` cell, replaced when present (upstream appended a second one) and removed again by `pending`
+ * when it was appended beyond the header's width. A row with neither is an index row: it is edited
+ * only when no other representation records the id's status (a trailing `[D]` is materialized).
  */
 
 const SEPARATOR_CELL = /^\s*:?-+:?\s*$/
@@ -142,8 +143,17 @@ export const pipeTableParser: TaskReferenceParser = {
 
     return {kind: 'replace', line: row.line, text: cells.join('|')}
   },
-  find: (doc, id) => pipeRowsOf(doc, id).map(row => ({done: row.done, line: row.line})),
+  // A row with no status cell and no Status column (an index table) only mentions the id: another
+  // representation carries its status, and the row is left alone, as the Python CLI leaves it.
+  find: (doc, id) => pipeRowsOf(doc, id).map(row => ({done: row.statusCell >= 0 ? row.done : undefined, line: row.line})),
   idPattern: /^T\d{2,4}[a-z]?$/,
+  // When nothing else records the id's status, its table row gets one: a trailing [D] cell.
+  materialize(doc, match, _id, status) {
+    if (status !== 'done') return null
+    const cells = [...pipeRowAt(doc).get(match.line)!.cells]
+    cells.splice(-1, 0, ' [D] ')
+    return {kind: 'replace', line: match.line, text: cells.join('|')}
+  },
   name: 'pipe_table',
   precedence: 20,
 }

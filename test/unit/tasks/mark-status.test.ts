@@ -106,11 +106,20 @@ describe('mark-status resolution', () => {
   })
 
   describe('every representation (D2)', () => {
-    it('updates the checkbox row and the index-table row in one go; format names the first', () => {
+    it('updates the checkbox row and leaves an index-table row without a status cell alone, as the Python CLI does', () => {
       const text = '| ID | Description | WP | Parallel |\n|---|---|---|---|\n| T001 | a | WP01 | |\n\n## WP01\n- [ ] T001 a\n'
       const result = mark(text, ['T001'])
       expect(result.outcomes).to.deep.equal(['T001:updated:checkbox'])
-      expect(result.text).to.equal('| ID | Description | WP | Parallel |\n|---|---|---|---|\n| T001 | a | WP01 | | [D] |\n\n## WP01\n- [x] T001 a\n')
+      expect(result.text).to.equal('| ID | Description | WP | Parallel |\n|---|---|---|---|\n| T001 | a | WP01 | |\n\n## WP01\n- [x] T001 a\n')
+    })
+
+    it('gives an id that only an index table holds a trailing [D] cell, and pending takes it away again', () => {
+      const text = '| ID | Description | WP |\n|---|---|---|\n| T002 | b | WP01 |\n'
+      const done = mark(text, ['T002'])
+      expect(done.outcomes).to.deep.equal(['T002:updated:pipe_table'])
+      expect(done.text).to.equal('| ID | Description | WP |\n|---|---|---|\n| T002 | b | WP01 | [D] |\n')
+      expect(mark(done.text, ['T002']).outcomes).to.deep.equal(['T002:already_satisfied:pipe_table'])
+      expect(mark(done.text, ['T002'], 'pending').text).to.equal(text)
     })
   })
 
