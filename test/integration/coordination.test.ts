@@ -162,7 +162,10 @@ describe('coordination topology: status on the mission branch, as Spec Kitty 3.2
     // What the Python CLI writes for the same move: the note as the reason, shell_pid only when given.
     const moved = JSON.parse(readFileSync(join(coordDir, 'status.events.jsonl'), 'utf8').trimEnd().split('\n').at(-1)!)
     expect(moved).to.include({from_lane: 'claimed', reason: 'Started work', to_lane: 'in_progress'})
-    expect(readFileSync(join(coordDir, 'tasks', 'WP01-setup.md'), 'utf8')).to.match(/^- \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ – claude – shell_pid=4242 – Moved to in_progress: Started work$/m)
+    const prompt = readFileSync(join(coordDir, 'tasks', 'WP01-setup.md'), 'utf8')
+    expect(prompt).to.match(/^- \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ – claude – shell_pid=4242 – Moved to in_progress: Started work$/m)
+    // The holder in the frontmatter, as the Python CLI keeps it; the other keys untouched.
+    expect(prompt.startsWith('---\nwork_package_id: WP01\ntitle: Setup\nsubtasks: [T001, T002]\nagent: "claude"\nshell_pid: "4242"\n---\n')).to.equal(true)
     ok(sandbox.cli(['agent', 'tasks', 'mark-status', 'T001', '--status', 'done', '--mission', slug]), 'tick')
     expect(readFileSync(join(coordDir, 'tasks.md'), 'utf8')).to.contain('- [x] T001 Schema')
     // The other tool's rows are kept byte for byte.

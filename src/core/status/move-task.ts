@@ -18,6 +18,7 @@ import {assertWritable} from '../io/writable.js'
 import {laneBranch, readLanesManifest} from '../mission/lanes-manifest.js'
 import {withMissionLock} from '../mission/mission-lock.js'
 import {CliError, wpNotFound} from '../output/cli-error.js'
+import {withFrontmatterKeys} from '../tasks/frontmatter-edit.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
 import {eventLogPath} from './event-log.js'
 import {planLaneMove} from './lane-move.js'
@@ -35,7 +36,9 @@ export interface MoveTaskInput {
   registry: TaskReferenceRegistry
   reviewer?: string
   reviewFeedbackFile?: string
-  /** The agent's shell, recorded in the activity log (`--shell-pid`). */
+  /** `--agent` as given (not defaulted): recorded as the WP's `agent:` in its frontmatter. */
+  agent?: string
+  /** The agent's shell, recorded in the activity log and the frontmatter (`--shell-pid`). */
   shellPid?: number
   to: Lane
   wpId: string
@@ -158,7 +161,9 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
       // shell_pid only when the caller names its shell, as the Python CLI writes it.
       const line = `- ${new Date().toISOString().slice(0, 19)}Z – ${input.actor} – ${input.shellPid === undefined ? '' : `shell_pid=${input.shellPid} – `}Moved to ${to}${input.note ? `: ${input.note}` : ''}`
       const {encoding, text} = decodeText(readRegularFile(wpFile.path) ?? Buffer.alloc(0))
-      writeFileAtomic(wpFile.path, encodeText(withActivityLine(text, line), encoding))
+      // Who holds the WP, in its frontmatter as the Python CLI keeps it (only when named).
+      const holder = {...(input.agent === undefined ? {} : {agent: input.agent}), ...(input.shellPid === undefined ? {} : {shell_pid: String(input.shellPid)})}
+      writeFileAtomic(wpFile.path, encodeText(withActivityLine(withFrontmatterKeys(text, holder), line), encoding))
       touched.push(wpFile.path)
     }
 

@@ -50,6 +50,7 @@ Forward moves write one event per hop (planned → for_review = 3 events). Movin
     const mission = resolveMission(root, flags.mission)
     const result = moveTask({
       actor: flags.agent ?? 'user',
+      agent: flags.agent,
       approvalRef: flags['approval-ref'],
       autoCommit: flags['auto-commit'] ?? autoCommitDefault(readProjectConfig(root)),
       doneOverrideReason: flags['done-override-reason'],
