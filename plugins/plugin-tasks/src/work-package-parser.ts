@@ -6,11 +6,6 @@ import {perDocument} from './id-grammar.js'
 import {inlineReferences} from './inline-subtasks-parser.js'
 import {pipeRows} from './pipe-table-parser.js'
 
-/**
- * Bare work-package ids (D1): `WP02` stands for every subtask the WP owns — checkbox rows, plain
- * list items and `Subtasks:` references inside its section, table rows whose WP column names it, and its prompt
- * file's `subtasks:` list. It never moves a lane; that is move-task's job, behind its guards.
- */
 /** Every WP's subtasks from the document, in one pass (upper-case WP ids as keys, as sameId compares). */
 const sectionSubtasks = perDocument((doc: TaskDocumentView) => {
   const byWp = new Map<string, string[]>()
@@ -31,6 +26,11 @@ const sectionSubtasks = perDocument((doc: TaskDocumentView) => {
 
 const knownWorkPackages = perDocument((doc: TaskDocumentView) => new Set(doc.workPackageIds().map(id => id.toUpperCase())))
 
+/**
+ * Bare work-package ids (D1): `WP02` stands for every subtask the WP owns — checkbox rows, plain
+ * list items and `Subtasks:` references inside its section, table rows whose WP column names it, and its prompt
+ * file's `subtasks:` list. It never moves a lane; that is move-task's job, behind its guards.
+ */
 export const workPackageParser: TaskReferenceParser = {
   apply: () => null,
   expand(doc, wpId) {

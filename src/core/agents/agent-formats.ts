@@ -13,20 +13,23 @@ interface AgentFormat {
   placeholder: string
 }
 
+/** Most agents read markdown commands with `$ARGUMENTS`; only the folder differs. */
+const markdown = (dir: string): AgentFormat => ({dir, format: 'markdown', placeholder: '$ARGUMENTS'})
+
 export const AGENT_FORMATS: Readonly<Record<string, AgentFormat>> = {
-  antigravity: {dir: '.agent/workflows', format: 'markdown', placeholder: '$ARGUMENTS'},
-  auggie: {dir: '.augment/commands', format: 'markdown', placeholder: '$ARGUMENTS'},
-  claude: {dir: '.claude/commands', format: 'markdown', placeholder: '$ARGUMENTS'},
+  antigravity: markdown('.agent/workflows'),
+  auggie: markdown('.augment/commands'),
+  claude: markdown('.claude/commands'),
   codex: {dir: '.agents/skills', format: 'skill', placeholder: 'the request the user gave with this skill'},
   copilot: {dir: '.github/prompts', format: 'prompt', placeholder: '$ARGUMENTS'},
-  cursor: {dir: '.cursor/commands', format: 'markdown', placeholder: '$ARGUMENTS'},
+  cursor: markdown('.cursor/commands'),
   gemini: {dir: '.gemini/commands', format: 'toml', placeholder: '{{args}}'},
-  kilocode: {dir: '.kilocode/workflows', format: 'markdown', placeholder: '$ARGUMENTS'},
-  kiro: {dir: '.kiro/prompts', format: 'markdown', placeholder: '$ARGUMENTS'},
-  opencode: {dir: '.opencode/command', format: 'markdown', placeholder: '$ARGUMENTS'},
-  q: {dir: '.amazonq/prompts', format: 'markdown', placeholder: '$ARGUMENTS'},
+  kilocode: markdown('.kilocode/workflows'),
+  kiro: markdown('.kiro/prompts'),
+  opencode: markdown('.opencode/command'),
+  q: markdown('.amazonq/prompts'),
   qwen: {dir: '.qwen/commands', format: 'toml', placeholder: '{{args}}'},
-  windsurf: {dir: '.windsurf/workflows', format: 'markdown', placeholder: '$ARGUMENTS'},
+  windsurf: markdown('.windsurf/workflows'),
 }
 
 export const AGENTS = Object.keys(AGENT_FORMATS)
@@ -37,8 +40,8 @@ export interface RenderedCommand {
   path: string
 }
 
-/** A TOML basic string: quotes, backslashes and control characters escaped. */
-const tomlString = (value: string): string => JSON.stringify(value)
+/** A TOML basic string and a YAML double-quoted scalar are both valid JSON strings. */
+const quoted = (value: string): string => JSON.stringify(value)
 
 /** A TOML multi-line literal string cannot hold `'''`; the templates never do, and this says so loudly. */
 function tomlLiteral(value: string): string {
@@ -46,28 +49,19 @@ function tomlLiteral(value: string): string {
   return `'''\n${value}\n'''`
 }
 
-const yamlString = (value: string): string => JSON.stringify(value)
-
 export function renderCommand(agent: string, template: StepTemplate): RenderedCommand {
   const {dir, format, placeholder} = AGENT_FORMATS[agent]
   const body = template.body.replaceAll('{ARGS}', placeholder) + '\n'
   const name = `spec-kitty.${template.step}`
-  switch (format) {
-  case 'prompt': {
-    return {content: `---\ndescription: ${yamlString(template.description)}\n---\n\n${body}`, path: `${dir}/${name}.prompt.md`}
+  if (format === 'toml') {
+    return {content: `description = ${quoted(template.description)}\n\nprompt = ${tomlLiteral(body.trimEnd())}\n`, path: `${dir}/${name}.toml`}
   }
 
-  case 'skill': {
+  if (format === 'skill') {
     const skill = `spec-kitty-${template.step}`
-    return {content: `---\nname: ${skill}\ndescription: ${yamlString(`Spec Kitty: ${template.description}`)}\n---\n\n${body}`, path: `${dir}/${skill}/SKILL.md`}
+    return {content: `---\nname: ${skill}\ndescription: ${quoted(`Spec Kitty: ${template.description}`)}\n---\n\n${body}`, path: `${dir}/${skill}/SKILL.md`}
   }
 
-  case 'toml': {
-    return {content: `description = ${tomlString(template.description)}\n\nprompt = ${tomlLiteral(body.trimEnd())}\n`, path: `${dir}/${name}.toml`}
-  }
-
-  default: {
-    return {content: `---\ndescription: ${yamlString(template.description)}\n---\n\n${body}`, path: `${dir}/${name}.md`}
-  }
-  }
+  // Markdown with a description; Copilot's prompt files differ only in their suffix.
+  return {content: `---\ndescription: ${quoted(template.description)}\n---\n\n${body}`, path: `${dir}/${name}${format === 'prompt' ? '.prompt.md' : '.md'}`}
 }

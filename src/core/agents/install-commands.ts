@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {existsSync, mkdirSync, readFileSync} from 'node:fs'
+import {mkdirSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import {writeFileAtomic} from '../io/atomic-write.js'
@@ -24,7 +24,7 @@ const sha256 = (data: Uint8Array | string): string => createHash('sha256').updat
 
 function readManifest(root: string): Record<string, string> {
   try {
-    const parsed = JSON.parse(readFileSync(manifestPath(root), 'utf8')) as unknown
+    const parsed = JSON.parse(readRegularFile(manifestPath(root))?.toString('utf8') ?? '{}') as unknown
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed as Record<string, string> : {}
   } catch {
     return {}
@@ -56,7 +56,7 @@ export function installAgentCommands(root: string, agents: readonly string[]): I
       const {content, path} = renderCommand(agent, template)
       const file = join(root, path)
       assertConfined(root, file)
-      const current = existsSync(file) ? readRegularFile(file) : undefined
+      const current = readRegularFile(file)
       if (current !== undefined && current.equals(Buffer.from(content))) {
         result.unchanged.push(path)
         manifest[path] = sha256(content)

@@ -100,7 +100,7 @@ function replacePlanningCopy(checkout: string, mission: Mission, commits: {after
     assertConfined(checkout, file)
     const merged = git(['rev-parse', '--verify', '--quiet', `${after}:${path}`], checkout).stdout.trim()
     // What the mission published (found on the mission branch: a squash does not carry that commit), or what it merged.
-    if (isPublishedCopy(checkout, missionTip, path, file) || merged === gitOk(['hash-object', '--', path], checkout).trim()) {
+    if (isPublishedCopy(checkout, missionTip, path, file, [merged])) {
       unlinkSync(file)
       continue
     }

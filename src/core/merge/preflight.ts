@@ -1,5 +1,7 @@
 import type {MergePreflightContext, PreflightCheck, PreflightResult} from '../../api/index.js'
 
+import {positiveIntegerFromEnv} from '../project/env-settings.js'
+
 export interface CheckOutcome extends PreflightResult {
   id: string
   plugin: string
@@ -35,10 +37,7 @@ class CheckTimeout extends Error {
 }
 
 /** How long one check may take: 30 s (git on a large repository), SPEC_KITTY_CHECK_TIMEOUT_MS to change it. */
-function checkTimeoutMs(): number {
-  const configured = Number(process.env.SPEC_KITTY_CHECK_TIMEOUT_MS)
-  return Number.isInteger(configured) && configured > 0 ? configured : 30_000
-}
+const checkTimeoutMs = (): number => positiveIntegerFromEnv('SPEC_KITTY_CHECK_TIMEOUT_MS', 30_000)
 
 /**
  * A mission whose every WP is done has landed already: merging again would only send the user to

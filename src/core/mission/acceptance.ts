@@ -32,8 +32,7 @@ export function acceptanceChecks(mission: Mission, registry: TaskReferenceRegist
 
   const open = wpIds.filter(id => !LANDED.has(laneOf(status, id)))
   const pending = wpIds.flatMap(id => {
-    const owned = registry.subtasksOf(tasks.doc, id) ?? []
-    const left = owned.filter(t => registry.subtaskState(tasks.doc, t) !== 'done')
+    const left = registry.unfinishedSubtasks(tasks.doc, id)
     return left.length > 0 ? [{id, left}] : []
   })
   const missing = ['spec.md', 'plan.md'].filter(name => {

@@ -101,18 +101,11 @@ function materialize(root: string, coordination: Coordination): void {
   })
 }
 
-/** Verify an existing coordination worktree; create it when only the branch exists. Returns whether it is there. */
-function ensureWorktree(root: string, coordination: Coordination, create: boolean): boolean {
-  if (existsSync(coordination.worktree)) {
-    const {branch, problem} = worktreeBranch(root, coordination.worktree)
-    if (problem) throw mismatch(coordination, problem)
-    if (branch !== coordination.branch) throw mismatch(coordination, `is on ${branch}`)
-    return true
-  }
-
-  if (!create || !branchExists(coordination.branch, root)) return false
-  materialize(root, coordination)
-  return true
+/** Refuse a folder at the coordination worktree's path that is not that worktree on its branch. */
+function verifyWorktree(root: string, coordination: Coordination): void {
+  const {branch, problem} = worktreeBranch(root, coordination.worktree)
+  if (problem) throw mismatch(coordination, problem)
+  if (branch !== coordination.branch) throw mismatch(coordination, `is on ${branch}`)
 }
 
 const surfaceDir = (coordination: Coordination, slug: string): string => join(coordination.worktree, 'kitty-specs', slug)
@@ -131,11 +124,14 @@ function onSurface(mission: Mission, coordination: Coordination): Mission {
 export function resolveSurface(root: string, mission: Mission): Mission {
   const coordination = declaredCoordination(root, mission)
   if (!coordination) return mission
-  const published = existsSync(coordination.worktree)
-    ? ensureWorktree(root, coordination, false) && existsSync(surfaceDir(coordination, mission.slug))
-    : branchExists(coordination.branch, root) && git(['cat-file', '-e', `refs/heads/${coordination.branch}:kitty-specs/${mission.slug}`], root).code === 0
-  if (!published) return mission
-  ensureWorktree(root, coordination, true)
+  if (existsSync(coordination.worktree)) {
+    verifyWorktree(root, coordination)
+    return existsSync(surfaceDir(coordination, mission.slug)) ? onSurface(mission, coordination) : mission
+  }
+
+  // Fails as well when the branch does not exist.
+  if (git(['cat-file', '-e', `refs/heads/${coordination.branch}:kitty-specs/${mission.slug}`], root).code !== 0) return mission
+  materialize(root, coordination)
   return onSurface(mission, coordination)
 }
 
@@ -161,7 +157,8 @@ export function publishToSurface(root: string, mission: Mission, targetBranch: s
     git(['branch', '--end-of-options', coordination.branch, start], root)
   }
 
-  ensureWorktree(root, coordination, true)
+  if (existsSync(coordination.worktree)) verifyWorktree(root, coordination)
+  else materialize(root, coordination)
   const surface = onSurface(mission, coordination)
   bringInTarget(coordination, targetBranch, mission.slug)
   const published: string[] = []
@@ -172,7 +169,7 @@ export function publishToSurface(root: string, mission: Mission, targetBranch: s
     assertConfined(coordination.worktree, to)
     const content = readRegularFile(from)
     if (content === undefined) continue
-    const existing = existsSync(to) ? readRegularFile(to) : undefined
+    const existing = readRegularFile(to)
     if (existing === undefined) {
       mkdirSync(dirname(to), {recursive: true})
       writeFileAtomic(to, content)
@@ -186,17 +183,18 @@ export function publishToSurface(root: string, mission: Mission, targetBranch: s
 }
 
 /**
- * Whether `file` (the primary checkout's untracked copy of `path`) holds exactly what the mission
- * published: the version of the commit that added `path` on `rev`'s history. Blob ids compare the
- * bytes exactly, the way git sees the file. The event log only grows, so a copy that the published
- * log begins with holds nothing either.
+ * Whether `file` (the primary checkout's untracked copy of `path`) holds nothing git does not have:
+ * the version of the commit that added `path` on `rev`'s history, or one of `otherBlobs`. Blob ids
+ * compare the bytes exactly, the way git sees the file. The event log only grows, so a copy that the
+ * published log begins with holds nothing either.
  */
-export function isPublishedCopy(cwd: string, rev: string, path: string, file: string): boolean {
-  const added = git(['log', '-1', '--format=%H', '--diff-filter=A', rev, '--', path], cwd).stdout.trim()
-  if (!added) return false
-  const published = git(['rev-parse', '--verify', '--quiet', `${added}:${path}`], cwd).stdout.trim()
+export function isPublishedCopy(cwd: string, rev: string, path: string, file: string, otherBlobs: readonly string[] = []): boolean {
   const mine = git(['hash-object', '--', file], cwd).stdout.trim()
-  if (published !== '' && published === mine) return true
+  if (otherBlobs.includes(mine)) return true
+  const added = git(['log', '-1', '--format=%H', '--diff-filter=A', rev, '--', path], cwd).stdout.trim()
+  const published = added ? git(['rev-parse', '--verify', '--quiet', `${added}:${path}`], cwd).stdout.trim() : ''
+  if (published === '') return false
+  if (published === mine) return true
   if (!path.endsWith('/status.events.jsonl')) return false
   const log = git(['cat-file', 'blob', published], cwd)
   const local = readRegularFile(file)?.toString('utf8') ?? ''

@@ -8,6 +8,7 @@ import {sweepStrayTemps} from '../io/atomic-write.js'
 import {assertConfined} from '../io/confine.js'
 import {withLock} from '../io/file-lock.js'
 import {acquireSharedFlock} from '../io/shared-flock.js'
+import {positiveIntegerFromEnv} from '../project/env-settings.js'
 
 /**
  * The per-mission lock, under the git common dir so that the primary checkout and every lane
@@ -30,12 +31,6 @@ export function sharedStateDir(root: string): string {
   }
 }
 
-/** How long a command waits for a mission's lock: 60 s, or SPEC_KITTY_LOCK_TIMEOUT_MS. */
-function missionLockTimeoutMs(): number {
-  const configured = Number(process.env.SPEC_KITTY_LOCK_TIMEOUT_MS)
-  return Number.isInteger(configured) && configured > 0 ? configured : 60_000
-}
-
 /**
  * Run `fn` holding the mission's lock, after sweeping temp files that killed writers left in it.
  * Two locks, one deadline: the `flock` Spec Kitty's Python CLI takes on the same file (so the two
@@ -45,7 +40,8 @@ function missionLockTimeoutMs(): number {
 export function withMissionLock<T>(mission: Pick<Mission, 'checkout' | 'dir' | 'root' | 'slug'>, fn: () => T): T {
   const path = missionLockPath(mission.root, mission.slug)
   const what = `mission ${mission.slug}`
-  const timeoutMs = missionLockTimeoutMs()
+  // 60 s, or SPEC_KITTY_LOCK_TIMEOUT_MS.
+  const timeoutMs = positiveIntegerFromEnv('SPEC_KITTY_LOCK_TIMEOUT_MS', 60_000)
   const deadline = Date.now() + timeoutMs
   const releaseShared = acquireSharedFlock(path, {timeoutMs, what})
   try {

@@ -44,6 +44,8 @@ export function autoCommitDefault(config: ProjectConfig): boolean {
 }
 
 export interface InitResult {
+  /** The agents in effect: those given, else those recorded. */
+  agents: string[]
   configPath: string
   created: boolean
   projectSlug: string
@@ -53,9 +55,9 @@ export interface InitResult {
 /**
  * Create `.kittify/config.yaml` with a project identity and the chosen agents. On an initialized
  * project only the agent list is updated, when one is given and differs (comments and every other
- * key kept); the identity never changes. Returns the agents in effect.
+ * key kept); the identity never changes.
  */
-export function initProject(root: string, agents: readonly string[] | undefined): InitResult & {agents: string[]} {
+export function initProject(root: string, agents: readonly string[] | undefined): InitResult {
   // A project lives in a git working tree: missions, lanes and merges are all git.
   assertWorkingRepository(root, {needsCommit: false})
   const path = configPath(root)

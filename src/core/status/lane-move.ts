@@ -108,7 +108,7 @@ export function planLaneMove(request: LaneMoveRequest): StatusEvent[] {
     const unlisted = request.unlistedSubtasks ?? []
     if (hops.some(lane => LANES_REQUIRING_DONE_SUBTASKS.includes(lane)) && (request.pendingSubtasks.length > 0 || unlisted.length > 0)) {
       const list = request.pendingSubtasks.join(' ')
-      const noRow = unlisted.length > 0 ? ` ${unlisted.join(' ')} ${unlisted.length === 1 ? 'is' : 'are'} listed in the WP's frontmatter but ${unlisted.length === 1 ? 'has' : 'have'} no row in tasks.md, so ${unlisted.length === 1 ? 'it is' : 'they are'} not done either.` : ''
+      const noRow = unlisted.length > 0 ? ` Listed in the WP's frontmatter with no row in tasks.md (so not done either): ${unlisted.join(' ')}.` : ''
       const fix = [
         ...(unlisted.length > 0 ? [`add a row for ${unlisted.join(', ')} to tasks.md (e.g. "- [x] ${unlisted[0]} …")`] : []),
         ...(list ? [`spec-kitty agent tasks mark-status ${list} --status done --mission ${missionSlug}`] : []),

@@ -133,7 +133,16 @@ export class TaskReferenceRegistry {
   /** How many of a WP's subtasks are done: the numbers the board and list-tasks show. */
   subtaskCounts(doc: TaskDocument, wpId: string): {done: number; total: number} {
     const owned = this.subtasksOf(doc, wpId) ?? []
-    return {done: owned.filter(id => this.subtaskState(doc, id) === 'done').length, total: owned.length}
+    return {done: owned.length - this.notDone(doc, owned).length, total: owned.length}
+  }
+
+  /** A WP's subtasks that no row records as done (an id with no row at all included). */
+  unfinishedSubtasks(doc: TaskDocument, wpId: string): string[] {
+    return this.notDone(doc, this.subtasksOf(doc, wpId) ?? [])
+  }
+
+  private notDone(doc: TaskDocument, ids: readonly string[]): string[] {
+    return ids.filter(id => this.subtaskState(doc, id) !== 'done')
   }
 
   /** Ids of listing formats by the WP whose section holds their line, once per document. */
