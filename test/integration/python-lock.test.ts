@@ -95,6 +95,7 @@ describe('the mission lock excludes Spec Kitty\'s Python CLI, both ways (a real 
       const refused = await sandbox.cliAsync(['agent', 'tasks', 'move-task', 'WP01', '--to', 'claimed', '--mission', slug, '--json'], {env: {SPEC_KITTY_LOCK_TIMEOUT_MS: '800'}})
       expect(refused.code).to.equal(1)
       expect(parseJson(refused.stdout).error).to.include({code: 'lock_timeout'})
+      expect((parseJson(refused.stdout).error as {message: string}).message).to.contain('Timed out after 800 ms')
       expect(Date.now() - started, 'waited past the timeout').to.be.lessThan(10_000)
       expect(readFileSync(log, 'utf8')).to.equal(before)
       expect(existsSync(lock)).to.equal(true)

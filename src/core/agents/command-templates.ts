@@ -10,7 +10,7 @@ export interface StepTemplate {
   step: string
 }
 
-const MISSION = 'Find the mission slug with `spec-kitty agent tasks status --mission <slug>` or in `kitty-specs/`; every command below takes `--mission <slug>` and `--json` (one JSON document on stdout).'
+const MISSION = 'The mission slug is its folder name under `kitty-specs/` (`<name>-<8 characters>`; the name alone works while it is unique). Every command below takes `--mission <slug>` and `--json` (one JSON document on stdout).'
 
 export const STEP_TEMPLATES: readonly StepTemplate[] = [
   {

@@ -31,7 +31,7 @@ export function acquireSharedFlock(path: string, options: {timeoutMs: number; wh
 
     if (locked.status !== 0) {
       closeSync(fd)
-      throw new CliError('lock_timeout', `Timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the ${options.what} lock (${path}), which another process holds (Spec Kitty's Python CLI takes the same lock).`, {
+      throw new CliError('lock_timeout', `Timed out after ${options.timeoutMs < 1000 ? `${options.timeoutMs} ms` : `${Math.round(options.timeoutMs / 1000)} s`} waiting for the ${options.what} lock (${path}), which another process holds (Spec Kitty's Python CLI takes the same lock).`, {
         remediation: `Wait for the other process to finish (find it with: fuser ${path}), then run the command again.`,
       })
     }
