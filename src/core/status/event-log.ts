@@ -18,13 +18,31 @@ export const eventLogPath = (missionDir: string): string => join(missionDir, 'st
 export interface LaneRecord {
   actor: string
   at: string
+  /** Runtime slots a planned → claimed event carries in `policy_metadata` (Spec Kitty 3.2.1+). */
+  claimSlots: Record<string, unknown>
   eventId: string
   force: boolean
   fromLane: string
   missionSlug: string
+  /** The row's `review_result`, when it has that key (Spec Kitty 3.2.5 writes it on every event). */
+  reviewResult?: {value: unknown}
   reviewRef: null | string
   toLane: Lane
   wpId: string
+}
+
+const CLAIM_SLOTS = ['shell_pid', 'shell_pid_created_at', 'agent'] as const
+
+function claimSlotsOf(row: Record<string, unknown>): Record<string, unknown> {
+  const metadata = row.policy_metadata
+  if (row.from_lane !== 'planned' || row.to_lane !== 'claimed' || typeof metadata !== 'object' || metadata === null) return {}
+  const slots: Record<string, unknown> = {}
+  for (const slot of CLAIM_SLOTS) {
+    const value = (metadata as Record<string, unknown>)[slot]
+    if (value !== null && value !== undefined) slots[slot] = value
+  }
+
+  return slots
 }
 
 function malformed(path: string, lineNumber: number, why: string): CliError {
@@ -48,10 +66,12 @@ function toRecord(row: Record<string, unknown>, path: string, lineNumber: number
   return {
     actor: typeof actor === 'string' ? actor : '',
     at,
+    claimSlots: claimSlotsOf(row),
     eventId,
     force: row.force === true,
     fromLane: typeof row.from_lane === 'string' ? row.from_lane : 'genesis',
     missionSlug: String(row.mission_slug ?? row.feature_slug ?? ''),
+    ...('review_result' in row ? {reviewResult: {value: row.review_result}} : {}),
     reviewRef: typeof row.review_ref === 'string' ? row.review_ref : null,
     toLane: lane as Lane,
     wpId,
@@ -73,12 +93,13 @@ function readAt(path: string, position: number, length: number): Buffer {
 
 /**
  * A runtime-state annotation (Spec Kitty 3.2.1+): `{"kind": "annotation", "wp_id", "at", "event_id",
- * "delta": {"subtasks": {"T001": "done"}, ...}}`. Only the subtask states are read.
+ * "delta": {"subtasks": {"T001": "done"}, "tracker_refs": [...], ...}}`.
  */
 export interface AnnotationRecord {
   at: string
+  /** The delta as written; the reducer folds the slots it knows. */
+  delta: Record<string, unknown>
   eventId: string
-  subtasks: Record<string, string>
   wpId: string
 }
 
@@ -101,14 +122,8 @@ function toAnnotation(row: Record<string, unknown>, path: string, lineNumber: nu
   if (typeof wpId !== 'string' || wpId === '') throw malformed(path, lineNumber, 'annotation without a wp_id')
   if (typeof at !== 'string' || at === '') throw malformed(path, lineNumber, 'annotation without an "at" timestamp')
   if (typeof delta !== 'object' || delta === null || Array.isArray(delta)) throw malformed(path, lineNumber, 'annotation without a delta object')
-  const raw = (delta as Record<string, unknown>).subtasks
-  const subtasks: Record<string, string> = {}
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    for (const [id, state] of Object.entries(raw)) if (typeof state === 'string') subtasks[id] = state
-  }
-
   return {
-    at, eventId, subtasks, wpId,
+    at, delta: delta as Record<string, unknown>, eventId, wpId,
   }
 }
 

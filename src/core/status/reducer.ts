@@ -7,6 +7,34 @@ export interface WorkPackageState {
   lane: Lane
   last_event_id: string
   last_transition_at: string
+  /**
+   * Runtime slots newer Spec Kitty materializes per WP (agent, shell_pid, subtasks, tracker_refs,
+   * review_result, ...): carried across transitions, set by a claim's policy_metadata and by
+   * annotations. Absent from 3.2.0 logs, so absent from their status.json.
+   */
+  [slot: string]: unknown
+}
+
+/** Slots a transition carries forward; `review_result` is not one: each event that has the key sets it. */
+const RUNTIME_SLOTS = ['shell_pid', 'shell_pid_created_at', 'subtasks', 'notes', 'tracker_refs', 'agent', 'assignee', 'review'] as const
+
+/** Fold an annotation's delta, field by field, as Spec Kitty does (replace, merge subtasks, append notes, union refs). */
+function applyDelta(state: WorkPackageState, delta: Record<string, unknown>): void {
+  for (const slot of ['shell_pid', 'shell_pid_created_at', 'agent', 'assignee', 'review'] as const) {
+    if (delta[slot] !== null && delta[slot] !== undefined) state[slot] = delta[slot]
+  }
+
+  const {subtasks} = delta
+  if (typeof subtasks === 'object' && subtasks !== null && !Array.isArray(subtasks)) {
+    state.subtasks = {...(state.subtasks as Record<string, string> | undefined), ...Object.fromEntries(Object.entries(subtasks).map(([id, value]) => [id, String(value)]))}
+  }
+
+  if (typeof delta.note === 'string') state.notes = [...(Array.isArray(state.notes) ? state.notes : []), delta.note]
+  const refs = Array.isArray(delta.tracker_refs_replace) ? delta.tracker_refs_replace : (Array.isArray(delta.tracker_refs) ? delta.tracker_refs : undefined)
+  if (refs) {
+    const kept = Array.isArray(delta.tracker_refs_replace) ? [] : (Array.isArray(state.tracker_refs) ? state.tracker_refs : [])
+    state.tracker_refs = [...new Set([...kept, ...refs])]
+  }
 }
 
 export interface ReducedStatus {
@@ -15,8 +43,6 @@ export interface ReducedStatus {
   lastEventId: null | string
   /** Slug of the first event in order (upstream takes it from there). */
   missionSlug: string | undefined
-  /** Subtask runtime states per WP from annotation rows (Spec Kitty 3.2.1+), the latest winning. */
-  subtaskStates: Map<string, Record<string, string>>
   workPackages: Map<string, WorkPackageState>
 }
 
@@ -57,7 +83,11 @@ export function reduceEvents(records: readonly LaneRecord[], annotations: readon
     const current = workPackages.get(record.wpId)
     if (current && rolledBackAt.get(record.wpId) === record.at && !isRollback(record)) continue
     if (isRollback(record)) rolledBackAt.set(record.wpId, record.at)
+    const carried = Object.fromEntries(RUNTIME_SLOTS.filter(slot => current && slot in current).map(slot => [slot, current![slot]]))
     workPackages.set(record.wpId, {
+      ...carried,
+      ...record.claimSlots,
+      ...(record.reviewResult ? {review_result: record.reviewResult.value} : {}),
       actor: record.actor,
       force_count: (current?.force_count ?? 0) + (record.force ? 1 : 0),
       lane: record.toLane,
@@ -66,10 +96,11 @@ export function reduceEvents(records: readonly LaneRecord[], annotations: readon
     })
   }
 
-  const subtaskStates = new Map<string, Record<string, string>>()
+  // Annotations fold after every transition (never interleaved by time), in (at, event_id) order.
+  // One for a WP no transition names is left out: it has no lane this tool could show.
   for (const annotation of [...annotations].sort(byTimeThenId)) {
-    if (Object.keys(annotation.subtasks).length === 0) continue
-    subtaskStates.set(annotation.wpId, {...subtaskStates.get(annotation.wpId), ...annotation.subtasks})
+    const state = workPackages.get(annotation.wpId)
+    if (state) applyDelta(state, annotation.delta)
   }
 
   const last = unique.at(-1)
@@ -78,7 +109,6 @@ export function reduceEvents(records: readonly LaneRecord[], annotations: readon
     lastAt: last?.at ?? '',
     lastEventId: last?.eventId ?? null,
     missionSlug: unique[0]?.missionSlug,
-    subtaskStates,
     workPackages,
   }
 }

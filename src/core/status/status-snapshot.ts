@@ -17,7 +17,7 @@ export interface StatusSnapshot {
   mission_slug: string
   mission_type: string
   summary: Record<Lane, number>
-  work_packages: Record<string, WorkPackageState & {subtasks?: Record<string, string>}>
+  work_packages: Record<string, WorkPackageState>
 }
 
 /** status.json as upstream materializes it; `materialized_at` is the last event's time, not now. */
@@ -26,9 +26,7 @@ export function buildSnapshot(reduced: ReducedStatus, meta: MissionMeta): Status
   const workPackages: StatusSnapshot['work_packages'] = {}
   for (const [wpId, state] of reduced.workPackages) {
     summary[state.lane]++
-    // Subtask runtime state exists only in logs of Spec Kitty 3.2.1+ (annotation rows); they put it here.
-    const subtasks = reduced.subtaskStates.get(wpId)
-    workPackages[wpId] = subtasks ? {...state, subtasks} : state
+    workPackages[wpId] = state
   }
 
   const number = meta.mission_number
