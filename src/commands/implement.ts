@@ -46,11 +46,16 @@ Refused inside a worktree, for a WP without canonical status, for a WP in no lan
         mission_slug: mission.slug,
         result: 'success',
         status: result.status,
+        upstream_lanes_merged: result.upstreamMerged,
         wp_id: wpId,
         workspace_path: result.worktree,
       },
       exitCode: 0,
-      human: [`${result.status === 'created' ? 'Created' : 'Reusing'} ${result.worktree} on ${result.branch}.`, `Next: cd ${shellQuote(result.worktree)}`],
+      human: [
+        result.status === 'primary' ? `${wpId} is a planning-artifact work package: work on it in the primary checkout ${result.worktree} (${result.branch}).` : `${result.status === 'created' ? 'Created' : 'Reusing'} ${result.worktree} on ${result.branch}.`,
+        ...(result.upstreamMerged.length > 0 ? [`Merged the work of ${result.upstreamMerged.join(', ')} (lanes ${result.laneId} depends on) into it.`] : []),
+        `Next: cd ${shellQuote(result.worktree)}`,
+      ],
     }
   }
 }

@@ -28,7 +28,7 @@ export default class Next extends SpecKittyCommand {
     const board = buildStatusBoard(mission, await taskReferenceRegistry(this.config))
     let deps: ReadonlyMap<string, ReadonlySet<string>> = new Map()
     try {
-      ({deps} = dependencyGraph(mission))
+      ({deps} = dependencyGraph(mission.dir))
     } catch (error) {
       // No tasks.md or no WP yet: the answer is to write and finalize them.
       if (!(error instanceof CliError) || !['no_work_packages', 'tasks_missing'].includes(error.code)) throw error

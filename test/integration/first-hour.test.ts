@@ -26,7 +26,14 @@ describe('the first hour: help and errors as documented', function () {
     expect(files.map(([, name]) => name)).to.deep.equal(['tasks.md', 'tasks/WP01-widget-store.md', 'tasks/WP02-widget-api.md'])
     for (const [, name, body] of files) sandbox.write(`kitty-specs/${slug}/${name}`, body)
     const finalized = parseJson(sandbox.cli(['agent', 'mission', 'finalize-tasks', '--mission', slug, '--json']).stdout)
-    expect(finalized.lanes).to.deep.equal([{lane_id: 'lane-a', wp_ids: ['WP01', 'WP02']}])
+    expect(finalized.lanes).to.deep.equal([
+      {
+        depends_on_lanes: [], lane_id: 'lane-a', parallel_group: 0, wp_ids: ['WP01'],
+      },
+      {
+        depends_on_lanes: ['lane-a'], lane_id: 'lane-b', parallel_group: 1, wp_ids: ['WP02'],
+      },
+    ])
     const board = parseJson(sandbox.cli(['agent', 'tasks', 'status', '--mission', slug, '--json']).stdout)
     expect((board.work_packages as Array<{id: string; lane: string; subtasks: unknown}>).map(wp => [wp.id, wp.lane, wp.subtasks])).to.deep.equal([
       ['WP01', 'planned', {done: 0, total: 2}],

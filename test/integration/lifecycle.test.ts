@@ -68,14 +68,24 @@ describe('mission lifecycle through the CLI', function () {
     })
     const lanes = JSON.parse(readText(join(dir, 'lanes.json')))
     expect(lanes.mission_branch).to.equal(`kitty/mission-${slug}`)
-    expect(lanes.lanes).to.deep.include.members([{
-      depends_on_lanes: [], lane_id: 'lane-a', parallel_group: 0, predicted_surfaces: [], wp_ids: ['WP01', 'WP02'], write_scope: [],
-    }])
+    // As Spec Kitty 3.2 computes them: a dependency is an edge between lanes, not a reason to share one.
+    expect(lanes.lanes).to.deep.equal([
+      {
+        lane_id: 'lane-a', wp_ids: ['WP01'], write_scope: [], predicted_surfaces: [], depends_on_lanes: [], parallel_group: 0,
+      },
+      {
+        lane_id: 'lane-b', wp_ids: ['WP02'], write_scope: [], predicted_surfaces: [], depends_on_lanes: ['lane-a'], parallel_group: 1,
+      },
+    ])
+    expect(Object.keys(lanes)).to.deep.equal(['version', 'mission_slug', 'mission_id', 'mission_branch', 'target_branch', 'lanes', 'computed_at', 'computed_from', 'planning_artifact_wps'])
     const again = sandbox.cli(['agent', 'mission', 'finalize-tasks', '--mission', slug, '--json'])
     const doc = parseJson(again.stdout)
     assertSchema('finalize-tasks', doc)
     expect(doc).to.include({lanes_written: false})
     expect(doc.seeded_wps).to.deep.equal([])
+    // The prompt keys the first run added are not rewritten, nor reported as a diverged primary copy.
+    expect(doc.prompts_updated).to.deep.equal([])
+    expect(doc.diverged_files).to.deep.equal([])
     expect(readText(join(dir, 'status.events.jsonl'))).to.equal(log)
   })
 

@@ -14,7 +14,7 @@ function encodeString(value: string, ensureAscii: boolean): string {
   return ensureAscii ? escapeNonAscii(json) : json
 }
 
-function encode(value: unknown, ensureAscii: boolean, indent: number | undefined, depth: number): string {
+function encode(value: unknown, ensureAscii: boolean, indent: number | undefined, depth: number, sortKeys = true): string {
   if (value === null || value === undefined) return 'null'
   if (typeof value === 'string') return encodeString(value, ensureAscii)
   if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value)
@@ -23,15 +23,14 @@ function encode(value: unknown, ensureAscii: boolean, indent: number | undefined
   const separator = indent === undefined ? ', ' : ','
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]'
-    const items = value.map(item => pad + encode(item, ensureAscii, indent, depth + 1))
+    const items = value.map(item => pad + encode(item, ensureAscii, indent, depth + 1, sortKeys))
     return '[' + items.join(separator) + closePad + ']'
   }
 
-  const entries = Object.entries(value as Record<string, unknown>)
-  .filter(([, v]) => v !== undefined)
-  .sort(([a], [b]) => (a < b ? -1 : (a > b ? 1 : 0)))
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined)
+  if (sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : (a > b ? 1 : 0)))
   if (entries.length === 0) return '{}'
-  const items = entries.map(([k, v]) => pad + encodeString(k, ensureAscii) + ': ' + encode(v, ensureAscii, indent, depth + 1))
+  const items = entries.map(([k, v]) => pad + encodeString(k, ensureAscii) + ': ' + encode(v, ensureAscii, indent, depth + 1, sortKeys))
   return '{' + items.join(separator) + closePad + '}'
 }
 
@@ -40,7 +39,10 @@ export function pythonJsonLine(value: unknown): string {
   return encode(value, true, undefined, 0)
 }
 
-/** `json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"`. */
-export function pythonJsonDocument(value: unknown): string {
-  return encode(value, false, 2, 0) + '\n'
+/**
+ * `json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"`; with `sortKeys: false`
+ * the keys keep their insertion order (lanes.json is written from dataclasses, not sorted).
+ */
+export function pythonJsonDocument(value: unknown, {sortKeys = true}: {sortKeys?: boolean} = {}): string {
+  return encode(value, false, 2, 0, sortKeys) + '\n'
 }

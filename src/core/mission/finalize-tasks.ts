@@ -5,19 +5,23 @@ import type {Mission} from './mission-handle.js'
 
 import {assertAutoCommitAllowed, commitFiles} from '../git/auto-commit.js'
 import {currentBranch} from '../git/git.js'
-import {writeFileIfChanged} from '../io/atomic-write.js'
+import {writeFileAtomic, writeFileIfChanged} from '../io/atomic-write.js'
 import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
-import {pythonJsonDocument} from '../io/python-json.js'
+import {pythonJsonLine} from '../io/python-json.js'
+import {decodeText, encodeText, readRegularFile} from '../io/regular-file.js'
 import {assertWritable} from '../io/writable.js'
 import {CliError} from '../output/cli-error.js'
 import {eventLogPath} from '../status/event-log.js'
 import {finalizeRows} from '../status/lifecycle-rows.js'
 import {readMissionStatus, recordEvents} from '../status/mission-status.js'
 import {snapshotPath} from '../status/status-snapshot.js'
+import {withFrontmatterValues} from '../tasks/frontmatter-edit.js'
 import {loadMissionTasks, type MissionTasks} from '../tasks/tasks-file.js'
+import {splitFrontmatter} from '../tasks/work-package-files.js'
 import {coordinationBranchFor, publishToSurface} from './coordination.js'
+import {computeLanes, type Ownership} from './lane-compute.js'
 import {
-  type ExecutionLane, type LanesManifest, lanesPath, readLanesManifest,
+  type ExecutionLane, type LanesManifest, lanesManifestDocument, lanesPath, readLanesManifest,
 } from './lanes-manifest.js'
 import {withMissionLock} from './mission-lock.js'
 import {metaTargetBranch} from './mission-meta.js'
@@ -34,6 +38,8 @@ export interface FinalizeResult {
   /** The mission on its status surface (the coordination worktree for a coordination mission). */
   mission: Mission
   missionBranch: string
+  /** WP prompt files whose frontmatter this run completed, relative to the mission's checkout. */
+  promptsUpdated: string[]
   /** Files copied from the primary checkout to the coordination worktree. */
   published: string[]
   seeded: string[]
@@ -43,8 +49,8 @@ export interface FinalizeResult {
 const DEPENDS = /(?:depends\s+on|\*\*dependencies\*\*\s*:|dependencies\s*:)(.*)$/i
 
 /** Dependencies from prompt frontmatter plus `Depends on WP01` / `**Dependencies**: WP01` lines. */
-export function dependencyGraph(mission: Mission): {deps: Map<string, Set<string>>; owned: Map<string, string[]>; tasks: MissionTasks; wpIds: string[]} {
-  const tasks = loadMissionTasks(mission.dir)
+export function dependencyGraph(missionDir: string): {deps: Map<string, Set<string>>; ownership: Map<string, Ownership>; tasks: MissionTasks; wpIds: string[]} {
+  const tasks = loadMissionTasks(missionDir)
   if (!tasks.exists) {
     throw new CliError('tasks_missing', `${tasks.path} does not exist.`, {remediation: 'Write tasks.md (one section per work package) before finalizing.'})
   }
@@ -70,58 +76,73 @@ export function dependencyGraph(mission: Mission): {deps: Map<string, Set<string
     }
   }
 
-  const owned = new Map(wpIds.map(id => [id, tasks.workPackages.get(id)?.ownedFiles ?? []]))
+  const ownership = new Map(wpIds.map(id => [id, {executionMode: tasks.workPackages.get(id)?.executionMode, ownedFiles: tasks.workPackages.get(id)?.ownedFiles ?? []}]))
   return {
-    deps, owned, tasks, wpIds,
+    deps, ownership, tasks, wpIds,
   }
 }
 
-/** Dependency order (Kahn), ties by id; a cycle is an error naming its members. */
-function executionOrder(wpIds: string[], deps: Map<string, Set<string>>): string[] {
-  const order: string[] = []
+/** A dependency cycle among WPs is an error naming its members (Kahn: what never becomes ready). */
+function assertNoDependencyCycle(wpIds: string[], deps: Map<string, Set<string>>): void {
   const remaining = new Set(wpIds)
-  while (remaining.size > 0) {
-    const ready = [...remaining].filter(id => [...deps.get(id)!].every(d => !remaining.has(d))).sort()
-    if (ready.length === 0) {
-      throw new CliError('dependency_cycle', `Work packages depend on each other in a cycle: ${[...remaining].sort().join(', ')}.`, {remediation: 'Break the cycle in tasks.md or the prompt files.'})
+  let progressed = true
+  while (progressed) {
+    progressed = false
+    for (const id of remaining) {
+      if ([...deps.get(id)!].every(dep => !remaining.has(dep))) {
+        remaining.delete(id)
+        progressed = true
+      }
     }
-
-    order.push(ready[0])
-    remaining.delete(ready[0])
   }
 
-  return order
+  if (remaining.size > 0) {
+    throw new CliError('dependency_cycle', `Work packages depend on each other in a cycle: ${[...remaining].sort().join(', ')}.`, {remediation: 'Break the cycle in tasks.md or the prompt files.'})
+  }
 }
 
-/** WPs that share an owned file or depend on each other share a lane (union-find). */
-export function computeLanes(wpIds: string[], deps: Map<string, Set<string>>, owned: Map<string, string[]>): ExecutionLane[] {
-  const parent = new Map(wpIds.map(id => [id, id]))
-  const find = (id: string): string => (parent.get(id) === id ? id : find(parent.get(id)!))
-  const union = (a: string, b: string): void => {
-    parent.set(find(a), find(b))
-  }
+/** The branch contract Spec Kitty writes into every WP prompt at finalize (its own words, verbatim: the other tool compares them). */
+export const branchStrategyText = (target: string): string =>
+  `Planning artifacts for this mission were generated on ${target}. During /spec-kitty.implement this WP may branch from a dependency-specific base, but completed changes must merge back into ${target} unless the human explicitly redirects the landing branch.`
 
-  for (const [wp, set] of deps) for (const dep of set) union(wp, dep)
-  const ownerOf = new Map<string, string>()
-  for (const [wp, files] of owned) {
-    for (const file of files) {
-      const other = ownerOf.get(file)
-      if (other) union(wp, other)
-      else ownerOf.set(file, wp)
+/**
+ * The frontmatter keys Spec Kitty's finalize-tasks maintains in each WP prompt: the dependencies it
+ * resolved, the branch contract, and the empty lists it adds. Only those lines change; a prompt that
+ * already says all of it is not rewritten. Returns the new contents; nothing is written here.
+ */
+function promptFrontmatterEdits(tasks: MissionTasks, deps: Map<string, Set<string>>, target: string): Array<{bytes: Buffer; path: string}> {
+  const edits: Array<{bytes: Buffer; path: string}> = []
+  for (const [id, file] of tasks.workPackages) {
+    const bytes = readRegularFile(file.path)
+    if (!bytes || file.frontmatterError !== undefined) continue
+    const {encoding, text} = decodeText(bytes)
+    const fields: Record<string, readonly string[] | string> = {
+      dependencies: [...(deps.get(id) ?? [])],
+      planning_base_branch: target,
+      merge_target_branch: target,
+      branch_strategy: branchStrategyText(target),
+      ...(/^tracker_refs:/m.test(text) ? {} : {tracker_refs: []}),
+      ...(/^create_intent:/m.test(text) ? {} : {create_intent: []}),
     }
+    const edited = withFrontmatterValues(text, fields)
+    if (edited !== text) edits.push({bytes: encodeText(edited, encoding), path: file.path})
   }
 
-  const order = executionOrder(wpIds, deps)
-  const groups = new Map<string, string[]>()
-  for (const wp of order) groups.set(find(wp), [...(groups.get(find(wp)) ?? []), wp])
-  return [...groups.values()].map((members, index) => ({
-    depends_on_lanes: [],
-    lane_id: `lane-${String.fromCodePoint(97 + (index % 26))}${index >= 26 ? Math.floor(index / 26) : ''}`,
-    parallel_group: 0,
-    predicted_surfaces: [],
-    wp_ids: members,
-    write_scope: [...new Set(members.flatMap(wp => owned.get(wp) ?? []))].sort(),
-  }))
+  return edits
+}
+
+/** Key-order-independent JSON, to compare a computed manifest part with the one on disk. */
+const canonicalJson = (value: unknown): string => pythonJsonLine(value)
+
+/** Each WP prompt's body (after its frontmatter): Spec Kitty predicts lane surfaces from it. */
+function promptBodies(tasks: MissionTasks): Map<string, string> {
+  const bodies = new Map<string, string>()
+  for (const [id, file] of tasks.workPackages) {
+    const bytes = readRegularFile(file.path)
+    if (bytes) bodies.set(id, splitFrontmatter(decodeText(bytes).text).body)
+  }
+
+  return bodies
 }
 
 /**
@@ -136,30 +157,42 @@ export function finalizeTasks(root: string, primary: Mission, autoCommit: boolea
   const commitHere = autoCommit && mission.coordination !== undefined
   if (commitHere) assertAutoCommitAllowed(mission.checkout)
   return withMissionLock(mission, () => {
-    const {deps, owned, tasks, wpIds} = dependencyGraph(mission)
-    const lanes = computeLanes(wpIds, deps, owned)
+    const {deps, ownership, tasks, wpIds} = dependencyGraph(mission.dir)
+    assertNoDependencyCycle(wpIds, deps)
+    const {collapseReport, lanes, planningArtifactWps} = computeLanes(wpIds, deps, ownership, promptBodies(tasks))
     const existing = readLanesManifest(mission.dir)
     const missionBranch = existing?.mission_branch ?? mission.coordination?.branch ?? coordinationBranchFor(mission.slug)
-    const sameLanes = existing && JSON.stringify(existing.lanes.map(l => [l.lane_id, l.wp_ids])) === JSON.stringify(lanes.map(l => [l.lane_id, l.wp_ids]))
+    // A re-run with the same plan leaves lanes.json alone (computed_at would churn every time).
+    const computed = canonicalJson([lanes, planningArtifactWps, collapseReport ?? null])
+    const sameLanes = existing !== undefined && canonicalJson([existing.lanes, existing.planning_artifact_wps ?? [], existing.collapse_report ?? null]) === computed
     const status = readMissionStatus(mission)
     const seeded = wpIds.filter(id => !status.workPackages.has(id))
     // Everything this run will write must be writable before the first write, or nothing is written.
-    assertWritable([...(sameLanes ? [] : [lanesPath(mission.dir)]), ...(seeded.length > 0 ? [eventLogPath(mission.dir), snapshotPath(mission.dir)] : [])])
+    const promptEdits = promptFrontmatterEdits(tasks, deps, target)
+    assertWritable([...(sameLanes ? [] : [lanesPath(mission.dir)]), ...(seeded.length > 0 ? [eventLogPath(mission.dir), snapshotPath(mission.dir)] : []), ...promptEdits.map(edit => edit.path)])
+    // The copies as published get a commit of their own before finalize edits them: merge later
+    // recognizes an untracked primary copy as one git has (the commit that added the file).
+    const publishCommit = commitHere && published.length > 0 ? commitFiles(mission.checkout, published.map(file => join(mission.checkout, file)), `chore: publish the planning of ${mission.slug}`) : undefined
+    for (const edit of promptEdits) writeFileAtomic(edit.path, edit.bytes)
     let lanesWritten = false
     if (!sameLanes) {
+      // A stale collapse report must not survive a recomputation that merged nothing.
+      const kept: Partial<LanesManifest> = {...existing}
+      delete kept.collapse_report
       const manifest: LanesManifest = {
-        ...existing,
+        ...kept,
         computed_at: pythonIsoTimestamp(),
         computed_from: 'dependency_graph+ownership',
         lanes,
         mission_branch: missionBranch,
-        mission_id: String(mission.meta.mission_id ?? ''),
+        mission_id: typeof mission.meta.mission_id === 'string' ? mission.meta.mission_id : null,
         mission_slug: mission.slug,
-        planning_artifact_wps: existing?.planning_artifact_wps ?? [],
+        planning_artifact_wps: planningArtifactWps,
         target_branch: existing?.target_branch ?? String(mission.meta.target_branch ?? 'main'),
         version: 1,
+        ...(collapseReport ? {collapse_report: collapseReport} : {}),
       }
-      lanesWritten = writeFileIfChanged(lanesPath(mission.dir), pythonJsonDocument(manifest))
+      lanesWritten = writeFileIfChanged(lanesPath(mission.dir), lanesManifestDocument(manifest))
     }
 
     const events: StatusEvent[] = seeded.map(wpId => ({
@@ -188,10 +221,10 @@ export function finalizeTasks(root: string, primary: Mission, autoCommit: boolea
       recordEvents(mission, events, status, finalizeRows(mission.slug, planned, wpIds.length))
     }
 
-    const written = [...published.map(file => join(mission.checkout, file)), ...(lanesWritten ? [lanesPath(mission.dir)] : []), ...(events.length > 0 ? [eventLogPath(mission.dir), snapshotPath(mission.dir)] : [])]
-    const commit = commitHere && written.length > 0 ? commitFiles(mission.checkout, written, `chore: planning artifacts for ${mission.slug}`) : undefined
+    const written = [...(commitHere ? [] : published.map(file => join(mission.checkout, file))), ...promptEdits.map(edit => edit.path), ...(lanesWritten ? [lanesPath(mission.dir)] : []), ...(events.length > 0 ? [eventLogPath(mission.dir), snapshotPath(mission.dir)] : [])]
+    const commit = (commitHere && written.length > 0 ? commitFiles(mission.checkout, written, `chore: planning artifacts for ${mission.slug}`) : undefined) ?? publishCommit
     return {
-      commit, diverged, events, lanes: existing && sameLanes ? existing.lanes : lanes, lanesWritten, mission, missionBranch, published, seeded, workPackages: wpIds,
+      commit, diverged, events, lanes: existing && sameLanes ? existing.lanes : lanes, lanesWritten, mission, missionBranch, promptsUpdated: promptEdits.map(edit => relative(mission.checkout, edit.path)), published, seeded, workPackages: wpIds,
     }
   })
 }

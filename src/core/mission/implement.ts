@@ -8,7 +8,7 @@ import type {Mission} from './mission-handle.js'
 import {assertAutoCommitAllowed, commitFiles} from '../git/auto-commit.js'
 import {excludeFromGit} from '../git/exclude.js'
 import {
-  branchExists, dirtyPaths, gitOk, revParse,
+  branchExists, currentBranch, dirtyPaths, git, gitOk, revParse,
 } from '../git/git.js'
 import {assertWorkingRepository} from '../git/repository.js'
 import {worktreeAt} from '../git/worktrees.js'
@@ -21,7 +21,10 @@ import {planLaneMove} from '../status/lane-move.js'
 import {laneOf, readMissionStatus, recordEvents} from '../status/mission-status.js'
 import {snapshotPath} from '../status/status-snapshot.js'
 import {dependencyGraph} from './finalize-tasks.js'
-import {laneBranch, readLanesManifest} from './lanes-manifest.js'
+import {PLANNING_LANE} from './lane-compute.js'
+import {
+  type ExecutionLane, laneBranch, type LanesManifest, readLanesManifest,
+} from './lanes-manifest.js'
 import {withMissionLock} from './mission-lock.js'
 import {metaTargetBranch} from './mission-meta.js'
 
@@ -30,7 +33,10 @@ export interface ImplementResult {
   events: StatusEvent[]
   laneId: string
   missionBranchCreated: boolean
-  status: 'created' | 'reused'
+  /** `primary`: a planning-artifact WP, worked on in the primary checkout. */
+  status: 'created' | 'primary' | 'reused'
+  /** Upstream lanes (depends_on_lanes) merged into the worktree by this run. */
+  upstreamMerged: string[]
   worktree: string
 }
 
@@ -64,6 +70,36 @@ function hideStatusFiles(worktree: string, slug: string): void {
 }
 
 /**
+ * A lane that depends on other lanes must see their work: each upstream lane branch still there is
+ * merged into the lane worktree (upstream order: parallel group, then lane id), on creation and on
+ * every reuse, so work approved later arrives too. A merge that conflicts is aborted, leaving the
+ * worktree as it was, and refused. The planning lane lives in the primary checkout: nothing to merge.
+ */
+function mergeUpstreamLanes(root: string, worktree: string, manifest: LanesManifest, lane: ExecutionLane): string[] {
+  const upstream = manifest.lanes
+  .filter(other => (lane.depends_on_lanes ?? []).includes(other.lane_id) && other.lane_id !== PLANNING_LANE)
+  .sort((a, b) => a.parallel_group - b.parallel_group || (a.lane_id < b.lane_id ? -1 : 1))
+  const merged: string[] = []
+  for (const other of upstream) {
+    const branch = laneBranch(manifest, other.lane_id)
+    // Gone once it was merged and deleted; already in this lane after an earlier implement.
+    if (!branchExists(branch, root) || git(['merge-base', '--is-ancestor', `refs/heads/${branch}`, 'HEAD'], worktree).code === 0) continue
+    const result = git(['merge', '--no-edit', '--quiet', '-m', `Merge ${other.lane_id} into ${lane.lane_id}: work this lane depends on`, '--end-of-options', `refs/heads/${branch}`], worktree)
+    if (result.code !== 0) {
+      git(['merge', '--abort'], worktree)
+      throw new CliError('dependency_lane_conflict', `${lane.lane_id} depends on ${other.lane_id}, and merging ${branch} into ${worktree} conflicts.`, {
+        fields: {dependency_lane: other.lane_id, lane: lane.lane_id},
+        remediation: `Merge it by hand in the lane worktree (cd ${shellQuote(worktree)} && git merge ${shellQuote(branch)}), resolve and commit, then run implement again.`,
+      })
+    }
+
+    merged.push(other.lane_id)
+  }
+
+  return merged
+}
+
+/**
  * `implement WPnn`: the lane worktree on `<mission_branch>-<lane>` (created from the mission branch,
  * which is created from the target tip when missing), then planned → claimed → in_progress as one
  * batch. Every refusal happens before anything is created.
@@ -78,7 +114,7 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
     throw new CliError('wp_not_in_lane', `${wpId} is in no execution lane of lanes.json.`, {remediation: `Re-run finalize-tasks: spec-kitty agent mission finalize-tasks --mission ${mission.slug}`})
   }
 
-  const {deps} = dependencyGraph(mission)
+  const {deps} = dependencyGraph(mission.dir)
   if (autoCommit) assertAutoCommitAllowed(mission.checkout)
   return withMissionLock(mission, () => {
     const status = readMissionStatus(mission)
@@ -109,6 +145,18 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
       })
     }
 
+    // Planning-artifact WPs are done in the primary checkout, as Spec Kitty does: no lane worktree.
+    if (lane.lane_id === PLANNING_LANE) {
+      if (events.length > 0) {
+        recordEvents(mission, events, status)
+        if (autoCommit) commitFiles(mission.checkout, [eventLogPath(mission.dir), snapshotPath(mission.dir)], `chore: ${wpId} claimed for implementation`)
+      }
+
+      return {
+        branch: currentBranch(root) ?? 'HEAD', events, laneId: lane.lane_id, missionBranchCreated: false, status: 'primary', upstreamMerged: [], worktree: root,
+      }
+    }
+
     const reuse = laneWorktreeState(root, worktree, branch)
     if (reuse === 'reuse' && dirtyPaths(worktree).length > 0) {
       throw new CliError('worktree_dirty', `The lane worktree ${worktree} has uncommitted changes.`, {remediation: `Commit or stash them in ${worktree}, then run implement again.`})
@@ -131,13 +179,14 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
       created = true
     }
 
+    const upstreamMerged = mergeUpstreamLanes(root, worktree, manifest, lane)
     if (events.length > 0) {
       recordEvents(mission, events, status)
       if (autoCommit) commitFiles(mission.checkout, [eventLogPath(mission.dir), snapshotPath(mission.dir)], `chore: ${wpId} claimed for implementation`)
     }
 
     return {
-      branch, events, laneId: lane.lane_id, missionBranchCreated, status: created ? 'created' : 'reused', worktree,
+      branch, events, laneId: lane.lane_id, missionBranchCreated, status: created ? 'created' : 'reused', upstreamMerged, worktree,
     }
   })
 }

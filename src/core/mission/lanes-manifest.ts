@@ -2,6 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {branchFromFile} from '../git/branch-name.js'
+import {pythonJsonDocument} from '../io/python-json.js'
 import {CliError} from '../output/cli-error.js'
 
 /** lanes.json. Unknown keys (top level and per lane) are kept when it is rewritten. */
@@ -20,12 +21,37 @@ export interface LanesManifest {
   computed_from: string
   lanes: ExecutionLane[]
   mission_branch: string
-  mission_id: string
+  mission_id: null | string
   mission_slug: string
   planning_artifact_wps: string[]
   target_branch: string
   version: number
   [key: string]: unknown
+}
+
+// Spec Kitty writes lanes.json from dataclasses: keys in declaration order, not sorted.
+const MANIFEST_KEYS = ['version', 'mission_slug', 'mission_id', 'mission_branch', 'target_branch', 'lanes', 'computed_at', 'computed_from', 'planning_artifact_wps', 'collapse_report']
+const LANE_KEYS = ['lane_id', 'wp_ids', 'write_scope', 'predicted_surfaces', 'depends_on_lanes', 'parallel_group']
+const REPORT_KEYS = ['events', 'total_merges', 'independent_wps_collapsed', 'by_rule']
+const EVENT_KEYS = ['wp_a', 'wp_b', 'rule', 'evidence']
+
+/** The known keys in `order`, then any others (a newer tool's) in the order they came. */
+function inOrder(value: unknown, order: readonly string[]): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
+  const record = value as Record<string, unknown>
+  const keys = [...order.filter(key => key in record), ...Object.keys(record).filter(key => !order.includes(key))]
+  return Object.fromEntries(keys.map(key => [key, record[key]]))
+}
+
+/** lanes.json text exactly as Spec Kitty lays it out (indent 2, its key order, trailing newline). */
+export function lanesManifestDocument(manifest: LanesManifest): string {
+  const report = manifest.collapse_report as undefined | {events?: unknown}
+  const ordered = inOrder({
+    ...manifest,
+    lanes: manifest.lanes.map(lane => inOrder(lane, LANE_KEYS)),
+    ...(report === undefined ? {} : {collapse_report: inOrder({...report, events: Array.isArray(report.events) ? report.events.map(event => inOrder(event, EVENT_KEYS)) : report.events}, REPORT_KEYS)}),
+  }, MANIFEST_KEYS)
+  return pythonJsonDocument(ordered, {sortKeys: false})
 }
 
 export const lanesPath = (missionDir: string): string => join(missionDir, 'lanes.json')
