@@ -2,9 +2,9 @@ import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 
-import {assertSchema} from '../support/schemas.js'
 import {createMission, readText} from '../support/missions.js'
 import {parseJson, Sandbox} from '../support/sandbox.js'
+import {assertSchema} from '../support/schemas.js'
 
 const TASKS = '# Tasks\n\n## Work Package WP01: Store\n- [ ] T001 store\n\n## Work Package WP02: API\n- [ ] T002 api\n\n## Work Package WP03: Docs\n- [ ] T003 docs\n'
 const prompt = (wp: string, subtask: string, extra: string) => `---\nwork_package_id: ${wp}\ntitle: ${wp} title\nsubtasks: [${subtask}]\n${extra}# keep me\n---\n# ${wp}\n\nBody.\n`
@@ -16,10 +16,12 @@ const PROMPTS = {
 
 describe('lanes joined by dependencies, and the planning lane', () => {
   let sandbox: Sandbox
+
   beforeEach(() => {
     sandbox = new Sandbox()
     sandbox.initProject()
   })
+
   afterEach(() => sandbox.cleanup())
 
   const cli = (args: string[]): Record<string, unknown> => {
@@ -46,8 +48,23 @@ describe('lanes joined by dependencies, and the planning lane', () => {
     const strategy = `Planning artifacts for this mission were generated on ${target}. During /spec-kitty.implement this WP may branch from a dependency-specific base, but completed changes must merge back into ${target} unless the human explicitly redirects the landing branch.`
     // Existing keys keep their lines and order; each new key goes after the last key Spec Kitty orders before it.
     expect(wp02).to.equal([
-      '---', 'work_package_id: WP02', 'title: WP02 title', 'subtasks: [T002]', 'dependencies: [WP01]', 'tracker_refs: []', `planning_base_branch: ${target}`, `merge_target_branch: ${target}`,
-      `branch_strategy: ${strategy}`, 'create_intent: []', 'owned_files: [src/api.txt]', '# keep me', '---', '# WP02', '', 'Body.', '',
+      '---',
+      'work_package_id: WP02',
+      'title: WP02 title',
+      'subtasks: [T002]',
+      'dependencies: [WP01]',
+      'tracker_refs: []',
+      `planning_base_branch: ${target}`,
+      `merge_target_branch: ${target}`,
+      `branch_strategy: ${strategy}`,
+      'create_intent: []',
+      'owned_files: [src/api.txt]',
+      '# keep me',
+      '---',
+      '# WP02',
+      '',
+      'Body.',
+      '',
     ].join('\n'))
     // WP01 had no dependencies key: it gets the resolved (empty) list at Spec Kitty's place for it.
     expect(readText(join(dir, 'tasks', 'WP01-store.md'))).to.include('title: WP01 title\ndependencies: []\ntracker_refs: []\n')
@@ -77,7 +94,9 @@ describe('lanes joined by dependencies, and the planning lane', () => {
 
     const docs = cli(['implement', 'WP03', '--mission', slug, '--agent', 'claude'])
     assertSchema('implement', docs)
-    expect(docs).to.deep.include({branch: sandbox.git(['branch', '--show-current']).trim(), lane_id: 'lane-planning', status: 'primary', workspace_path: sandbox.repo})
+    expect(docs).to.deep.include({
+      branch: sandbox.git(['branch', '--show-current']).trim(), lane_id: 'lane-planning', status: 'primary', workspace_path: sandbox.repo,
+    })
     expect(existsSync(join(sandbox.repo, '.worktrees', `${slug}-lane-planning`))).to.equal(false)
 
     cli(['agent', 'tasks', 'mark-status', 'T002', 'T003', '--status', 'done', '--mission', slug])
