@@ -5,12 +5,19 @@ import type {StatusEvent} from './status-event.js'
 
 import {assertWritable} from '../io/writable.js'
 import {CliError} from '../output/cli-error.js'
-import {appendEvents, eventLogPath, readMissionLog} from './event-log.js'
+import {
+  appendEvents, eventLogPath, readMissionLog, streamMissionLog,
+} from './event-log.js'
 import {journalEvents} from './publication-journal.js'
-import {type ReducedStatus, reduceEvents} from './reducer.js'
+import {type ReducedStatus, reduceEvents, StreamingReduction} from './reducer.js'
 import {buildSnapshot, snapshotPath, writeSnapshot} from './status-snapshot.js'
 
+/** The mission's status: folded while the log streams by, or, for a log not in time order, from all of it. */
 export function readMissionStatus(mission: Mission): ReducedStatus {
+  const streaming = new StreamingReduction()
+  streamMissionLog(mission.dir, streaming)
+  const folded = streaming.result()
+  if (folded) return folded
   const log = readMissionLog(mission.dir)
   return reduceEvents(log.lanes, log.annotations)
 }

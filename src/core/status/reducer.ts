@@ -1,6 +1,8 @@
 import type {AnnotationRecord, LaneRecord} from './event-log.js'
 import type {Lane} from './lanes.js'
 
+import {IdHashSet} from './id-set.js'
+
 export interface WorkPackageState {
   actor: string
   force_count: number
@@ -61,6 +63,53 @@ function byTimeThenId(a: Pick<LaneRecord, 'at' | 'eventId'>, b: Pick<LaneRecord,
   return compareStrings(a.at, b.at) || compareStrings(a.eventId, b.eventId)
 }
 
+/** Per-WP state folded from lane records given in (at, event_id) order, without duplicates. */
+class Fold {
+  eventCount = 0
+  last: LaneRecord | undefined
+  missionSlug: string | undefined
+  readonly workPackages = new Map<string, WorkPackageState>()
+  private readonly rolledBackAt = new Map<string, string>()
+
+  add(record: LaneRecord): void {
+    if (this.eventCount === 0) this.missionSlug = record.missionSlug
+    this.eventCount++
+    this.last = record
+    const current = this.workPackages.get(record.wpId)
+    if (current && this.rolledBackAt.get(record.wpId) === record.at && !isRollback(record)) return
+    if (isRollback(record)) this.rolledBackAt.set(record.wpId, record.at)
+    const next: WorkPackageState = {
+      actor: record.actor,
+      force_count: (current?.force_count ?? 0) + (record.force ? 1 : 0),
+      lane: record.toLane,
+      last_event_id: record.eventId,
+      last_transition_at: record.at,
+    }
+    // A plain loop: this runs once per event, a million times on a big log.
+    if (current) for (const slot of RUNTIME_SLOTS) if (slot in current) next[slot] = current[slot]
+    for (const slot in record.claimSlots) if (Object.hasOwn(record.claimSlots, slot)) next[slot] = record.claimSlots[slot]
+    if (record.reviewResult) next.review_result = record.reviewResult.value
+    this.workPackages.set(record.wpId, next)
+  }
+
+  /** Annotations fold after every transition (never interleaved by time), in (at, event_id) order. */
+  finish(annotations: readonly AnnotationRecord[]): ReducedStatus {
+    // One for a WP no transition names is left out: it has no lane this tool could show.
+    for (const annotation of [...annotations].sort(byTimeThenId)) {
+      const state = this.workPackages.get(annotation.wpId)
+      if (state) applyDelta(state, annotation.delta)
+    }
+
+    return {
+      eventCount: this.eventCount,
+      lastAt: this.last?.at ?? '',
+      lastEventId: this.last?.eventId ?? null,
+      missionSlug: this.missionSlug,
+      workPackages: this.workPackages,
+    }
+  }
+}
+
 /**
  * Fold the log into per-WP state (upstream `status/reducer.py`): dedupe by event_id keeping the first,
  * stable-sort by (at, event_id) as strings, never re-validate history (old logs hold edges that are
@@ -76,39 +125,42 @@ export function reduceEvents(records: readonly LaneRecord[], annotations: readon
   }
 
   unique.sort(byTimeThenId)
+  const fold = new Fold()
+  for (const record of unique) fold.add(record)
+  return fold.finish(annotations)
+}
 
-  const workPackages = new Map<string, WorkPackageState>()
-  const rolledBackAt = new Map<string, string>()
-  for (const record of unique) {
-    const current = workPackages.get(record.wpId)
-    if (current && rolledBackAt.get(record.wpId) === record.at && !isRollback(record)) continue
-    if (isRollback(record)) rolledBackAt.set(record.wpId, record.at)
-    const carried = Object.fromEntries(RUNTIME_SLOTS.filter(slot => current && slot in current).map(slot => [slot, current![slot]]))
-    workPackages.set(record.wpId, {
-      ...carried,
-      ...record.claimSlots,
-      ...(record.reviewResult ? {review_result: record.reviewResult.value} : {}),
-      actor: record.actor,
-      force_count: (current?.force_count ?? 0) + (record.force ? 1 : 0),
-      lane: record.toLane,
-      last_event_id: record.eventId,
-      last_transition_at: record.at,
-    })
+/**
+ * The reduction of a log read as a stream, with memory bounded by the WPs, not the events. A log
+ * appended in time order (the usual case) is folded as it is read: that is the sorted order, and a
+ * repeat of the event just folded is the only duplicate it can hold. The first row out of order, or
+ * an id that may have been seen before, ends the shortcut: the caller reduces the whole log instead.
+ */
+export class StreamingReduction {
+  inOrder = true
+  private readonly annotations: AnnotationRecord[] = []
+  private readonly fold = new Fold()
+  private readonly seen = new IdHashSet()
+
+  annotation(record: AnnotationRecord): void {
+    this.annotations.push(record)
   }
 
-  // Annotations fold after every transition (never interleaved by time), in (at, event_id) order.
-  // One for a WP no transition names is left out: it has no lane this tool could show.
-  for (const annotation of [...annotations].sort(byTimeThenId)) {
-    const state = workPackages.get(annotation.wpId)
-    if (state) applyDelta(state, annotation.delta)
+  lane(record: LaneRecord): void {
+    if (!this.inOrder) return
+    const {last} = this.fold
+    if (last && last.at === record.at && last.eventId === record.eventId) return // the same event, written twice in a row
+    if ((last && byTimeThenId(record, last) < 0) || !this.seen.add(record.eventId)) {
+      this.inOrder = false
+      return
+    }
+
+    this.fold.add(record)
   }
 
-  const last = unique.at(-1)
-  return {
-    eventCount: unique.length,
-    lastAt: last?.at ?? '',
-    lastEventId: last?.eventId ?? null,
-    missionSlug: unique[0]?.missionSlug,
-    workPackages,
+  result(): ReducedStatus | undefined {
+    return this.inOrder ? this.fold.finish(this.annotations) : undefined
   }
+
+  unknown(): void {}
 }
