@@ -113,6 +113,12 @@ export interface MergePreflightContext {
   missionDir: string
   missionSlug: string
   push: boolean
+  /**
+   * Every local branch and remote-tracking ref (`refs/heads/…`, `refs/remotes/…`) and the object it
+   * points to, read once with `git for-each-ref` before the checks run: look refs up here instead of
+   * spawning git once per ref.
+   */
+  refs: Readonly<Record<string, string>>
   repoRoot: string
   /** Quote an argument so that a remediation command is safe to paste into a POSIX shell. */
   shellQuote(value: string): string

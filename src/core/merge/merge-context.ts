@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import type {Mission} from '../mission/mission-handle.js'
 
 import {API_VERSION, type MergePreflightContext} from '../../api/index.js'
+import {git} from '../git/git.js'
 import {assertConfined, isSafeSegment} from '../io/confine.js'
 import {lockHolder} from '../io/file-lock.js'
 import {laneBranch, readLanesManifest} from '../mission/lanes-manifest.js'
@@ -80,6 +81,19 @@ function readOnlyGit(root: string): MergePreflightContext['git'] {
     })
 }
 
+/** Branches and remote-tracking refs with their objects: one git call for the whole preflight. */
+function readRefs(root: string): Record<string, string> {
+  const listed = git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/remotes'], root)
+  const refs: Record<string, string> = {}
+  if (listed.code !== 0) return refs // not a usable repository: the repository check reports it
+  for (const line of listed.stdout.split('\n')) {
+    const space = line.indexOf(' ')
+    if (space > 0) refs[line.slice(space + 1)] = line.slice(0, space)
+  }
+
+  return refs
+}
+
 /**
  * Everything the preflight checks and the executor need, read once. A missing or invalid lanes.json
  * does not throw here: it becomes the `lanes_manifest` blocker, reported with all the others.
@@ -115,6 +129,7 @@ export function buildMergeContext(root: string, mission: Mission, options: Merge
     missionDir: mission.dir,
     missionSlug: mission.slug,
     push: options.push,
+    refs: readRefs(root),
     repoRoot: root,
     shellQuote,
     resume: options.resume,

@@ -1,12 +1,11 @@
 import type {MergePreflightContext, PreflightCheck, PreflightResult} from 'spec-kitty/api'
 
-async function exists(ctx: MergePreflightContext, ref: string): Promise<boolean> {
-  return (await ctx.git(['show-ref', '--verify', '--quiet', ref])).code === 0
-}
+/** Refs come from the snapshot the core read once (`git for-each-ref`), not one git call each. */
+const exists = (ctx: MergePreflightContext, ref: string): boolean => Object.hasOwn(ctx.refs, ref)
 
 /** A command that recreates a missing local branch: track origin's copy, else start it at `startPoint`. */
-async function recreateCommand(ctx: MergePreflightContext, branch: string, startPoint: string): Promise<string> {
-  if (await exists(ctx, `refs/remotes/origin/${branch}`)) return `git branch --track ${ctx.shellQuote(branch)} ${ctx.shellQuote(`origin/${branch}`)}`
+function recreateCommand(ctx: MergePreflightContext, branch: string, startPoint: string): string {
+  if (exists(ctx, `refs/remotes/origin/${branch}`)) return `git branch --track ${ctx.shellQuote(branch)} ${ctx.shellQuote(`origin/${branch}`)}`
   return `git branch ${ctx.shellQuote(branch)} ${startPoint}`
 }
 
@@ -14,8 +13,8 @@ export const targetBranchCheck: PreflightCheck = {
   id: 'target_branch',
   order: 20,
   async run(ctx) {
-    if (await exists(ctx, `refs/heads/${ctx.targetBranch}`)) return {message: `Target branch ${ctx.targetBranch} exists.`, verdict: 'pass'}
-    const onOrigin = await exists(ctx, `refs/remotes/origin/${ctx.targetBranch}`)
+    if (exists(ctx, `refs/heads/${ctx.targetBranch}`)) return {message: `Target branch ${ctx.targetBranch} exists.`, verdict: 'pass'}
+    const onOrigin = exists(ctx, `refs/remotes/origin/${ctx.targetBranch}`)
     return {
       details: {target_branch: ctx.targetBranch},
       message: `Target branch ${ctx.targetBranch} does not exist locally${onOrigin ? ' (origin has it)' : ' or on origin'}.`,
@@ -46,13 +45,12 @@ export const missionBranchCheck: PreflightCheck = {
   order: 40,
   async run(ctx): Promise<PreflightResult> {
     if (ctx.lanesManifestError) return {message: 'Skipped: lanes.json is not usable.', verdict: 'pass'}
-    if (await exists(ctx, `refs/heads/${ctx.missionBranch}`)) return {details: {expected_branch: ctx.missionBranch}, message: `Mission branch ${ctx.missionBranch} exists.`, verdict: 'pass'}
-    const tip = await ctx.git(['rev-parse', '--verify', '--quiet', `refs/heads/${ctx.targetBranch}^{commit}`])
-    const startPoint = tip.code === 0 ? tip.stdout.trim() : ctx.shellQuote(ctx.targetBranch)
+    if (exists(ctx, `refs/heads/${ctx.missionBranch}`)) return {details: {expected_branch: ctx.missionBranch}, message: `Mission branch ${ctx.missionBranch} exists.`, verdict: 'pass'}
+    const startPoint = ctx.refs[`refs/heads/${ctx.targetBranch}`] ?? ctx.shellQuote(ctx.targetBranch)
     return {
       details: {expected_branch: ctx.missionBranch},
       message: `Mission branch ${ctx.missionBranch} does not exist.`,
-      remediation: await recreateCommand(ctx, ctx.missionBranch, startPoint),
+      remediation: recreateCommand(ctx, ctx.missionBranch, startPoint),
       verdict: 'blocker',
     }
   },
@@ -62,15 +60,10 @@ export const laneBranchesCheck: PreflightCheck = {
   id: 'missing_lane_branch',
   order: 50,
   async run(ctx) {
-    const missing: Array<{branch: string; laneId: string; wpIds: readonly string[]}> = []
-    for (const lane of ctx.lanes) {
-      // eslint-disable-next-line no-await-in-loop -- a handful of lanes, checked in order
-      if (!(await exists(ctx, `refs/heads/${lane.branch}`))) missing.push(lane)
-    }
-
+    const missing = ctx.lanes.filter(lane => !exists(ctx, `refs/heads/${lane.branch}`))
     if (missing.length === 0) return {message: `All ${ctx.lanes.length} lane branch(es) exist.`, verdict: 'pass'}
-    const commands = await Promise.all(missing.map(async lane =>
-      (await exists(ctx, `refs/remotes/origin/${lane.branch}`)) ? recreateCommand(ctx, lane.branch, '') : `spec-kitty implement ${lane.wpIds[0]} --mission ${ctx.missionSlug}`))
+    const commands = missing.map(lane =>
+      exists(ctx, `refs/remotes/origin/${lane.branch}`) ? recreateCommand(ctx, lane.branch, '') : `spec-kitty implement ${lane.wpIds[0]} --mission ${ctx.missionSlug}`)
     return {
       details: {missing_branches: missing.map(lane => lane.branch)},
       message: `Lane branch(es) missing: ${missing.map(lane => `${lane.branch} (${lane.wpIds.join(', ')})`).join('; ')}.`,

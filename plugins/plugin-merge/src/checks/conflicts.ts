@@ -21,20 +21,15 @@ export const conflictForecastCheck: PreflightCheck = {
   id: 'merge_conflict',
   order: 90,
   async run(ctx): Promise<PreflightResult> {
-    const resolve = async (ref: string) => {
-      const r = await ctx.git(['rev-parse', '--verify', '--quiet', `refs/heads/${ref}^{commit}`])
-      return r.code === 0 ? r.stdout.trim() : undefined
-    }
-
-    let current = await resolve(ctx.missionBranch)
-    const target = await resolve(ctx.targetBranch)
+    const resolve = (branch: string): string | undefined => ctx.refs[`refs/heads/${branch}`]
+    let current = resolve(ctx.missionBranch)
+    const target = resolve(ctx.targetBranch)
     if (!current || !target) return {message: 'Skipped: mission or target branch missing.', verdict: 'pass'}
     const conflicts: Array<{files: string[]; from: string; into: string}> = []
     for (const lane of ctx.lanes) {
-      // eslint-disable-next-line no-await-in-loop -- lanes merge in order, each on the previous result
-      const tip = await resolve(lane.branch)
+      const tip = resolve(lane.branch)
       if (!tip) continue
-      // eslint-disable-next-line no-await-in-loop
+      // eslint-disable-next-line no-await-in-loop -- lanes merge in order, each on the previous result
       const forecast = await forecastMerge(ctx, current, tip)
       if (!forecast) return {message: `git merge-tree failed for ${lane.branch}; git 2.38 or newer is needed.`, remediation: 'Upgrade git to 2.38 or newer.', verdict: 'blocker'}
       if (forecast.conflicts.length > 0) {

@@ -9,7 +9,7 @@ export const targetUpstreamCheck: PreflightCheck = {
   order: 80,
   async run(ctx) {
     const upstream = `refs/remotes/origin/${ctx.targetBranch}`
-    if ((await ctx.git(['show-ref', '--verify', '--quiet', upstream])).code !== 0) {
+    if (!Object.hasOwn(ctx.refs, upstream)) {
       return ctx.push
         ? {message: `--push was given but origin/${ctx.targetBranch} is unknown.`, remediation: `git fetch origin ${ctx.shellQuote(ctx.targetBranch)}`, verdict: 'blocker'}
         : {message: 'Target has no remote-tracking branch; nothing to compare.', verdict: 'pass'}
