@@ -8,7 +8,8 @@ import {join} from 'node:path'
 const LANES = ['planned', 'claimed', 'in_progress', 'for_review', 'in_review', 'approved', 'done']
 const pad = (n, width) => String(n).padStart(width, '0')
 export const wpId = w => `WP${pad(w + 1, 2)}`
-export const subtaskId = t => `T${pad(t + 1, 5)}`
+// T0000 … T9999: Spec Kitty's subtask ids have two to four digits.
+export const subtaskId = t => `T${pad(t, 4)}`
 
 /**
  * `events` lane events over `wps` WPs, appended in time order as agents write them: each WP walks
