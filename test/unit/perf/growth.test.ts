@@ -1,7 +1,9 @@
 import {expect} from 'chai'
 
+import type {LaneRecord} from '../../../src/core/status/event-log.js'
 import type {TaskReferenceRegistry} from '../../../src/core/tasks/task-reference-registry.js'
 
+import {StreamingReduction} from '../../../src/core/status/reducer.js'
 import {planMarkStatus} from '../../../src/core/tasks/mark-status.js'
 import {TaskDocument} from '../../../src/core/tasks/task-document.js'
 import {builtInRegistry} from '../../support/registry.js'
@@ -59,6 +61,34 @@ function relativeGrowth(work: (doc: TaskDocument) => void): {growth: number; rep
   return {growth: ours / linear, report: `${ours.toFixed(1)}× against the reference's ${linear.toFixed(1)}×`}
 }
 
+const LANES = ['planned', 'claimed', 'in_progress', 'for_review', 'in_review', 'approved', 'done'] as const
+
+/** `count` lane events over 50 WPs in time order, as a log read from disk hands them over. */
+function laneRecords(count: number): LaneRecord[] {
+  return Array.from({length: count}, (_, i) => ({
+    actor: 'agent', at: new Date(Date.UTC(2026, 0, 1) + i).toISOString(), claimSlots: {}, eventId: `01J${String(i).padStart(23, '0')}`, force: false, fromLane: LANES[i % 7], missionSlug: 'm', reviewRef: null, toLane: LANES[(i + 1) % 7], wpId: `WP${String(i % 50).padStart(2, '0')}`,
+  }))
+}
+
+/** Median ms of `work` on fresh copies of the input (two untimed warm-up runs first). */
+function medianOver<T>(make: () => T, work: (input: T) => void): number {
+  const inputs = Array.from({length: 11}, make)
+  work(inputs[0])
+  work(inputs[1])
+  const times = inputs.slice(2).map(input => {
+    const started = performance.now()
+    work(input)
+    return performance.now() - started
+  })
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]
+}
+
+/** The reference for the events: one map write per event. */
+function pass(records: LaneRecord[]): void {
+  const last = new Map<string, string>()
+  for (const record of records) last.set(record.wpId, `${record.at} ${record.eventId}`)
+}
+
 describe('work grows linearly with the mission', function () {
   this.timeout(120_000)
   let registry: TaskReferenceRegistry
@@ -85,5 +115,19 @@ describe('work grows linearly with the mission', function () {
     // The id count grows with the document: ten times the subtasks, ten times the ids.
     const {growth, report} = relativeGrowth(doc => mark(doc, doc.lines.length > 20_000 ? 5000 : 500))
     expect(growth, report).to.be.lessThan(MAX_RELATIVE_GROWTH)
+  })
+
+  it('a status read folds 10× the events in about 10× the time, as a plain pass over them does', () => {
+    const fold = (records: LaneRecord[]) => {
+      const reduction = new StreamingReduction()
+      for (const record of records) reduction.lane(record)
+      expect(reduction.result()?.eventCount).to.equal(records.length)
+    }
+
+    const small = laneRecords(20_000)
+    const big = laneRecords(200_000)
+    const ours = medianOver(() => big, fold) / medianOver(() => small, fold)
+    const linear = medianOver(() => big, pass) / medianOver(() => small, pass)
+    expect(ours / linear, `${ours.toFixed(1)}× against the reference's ${linear.toFixed(1)}×`).to.be.lessThan(MAX_RELATIVE_GROWTH)
   })
 })
