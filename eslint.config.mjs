@@ -24,6 +24,20 @@ export default [
     },
   },
   {
+    // Plugins reach the core only through spec-kitty/api (types) and the runtime it lends them on
+    // the oclif config's options: never through its files, so a core refactor cannot break a plugin.
+    files: ['plugins/*/src/**/*.ts', 'test/fixtures/plugins/**/*.{js,ts}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{message: 'Plugins import only spec-kitty/api.', name: 'spec-kitty'}],
+        patterns: [{group: ['**/src/**', '**/dist/**', 'spec-kitty/*', '!spec-kitty/api'], message: 'Plugins import only spec-kitty/api, and only types; use the runtime on config.options.specKitty for mechanisms.'}],
+      }],
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{allowTypeImports: true, message: 'Only types come from spec-kitty/api; mechanisms come from config.options.specKitty at run time.', name: 'spec-kitty/api'}],
+      }],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.js', 'scripts/**/*.js'],
     rules: {
       'no-console': 'off',

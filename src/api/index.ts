@@ -9,6 +9,55 @@ import type {Hook, Interfaces} from '@oclif/core'
 export const API_VERSION = 1
 
 // ---------------------------------------------------------------------------------------------
+// runtime: mechanisms the core lends plugins
+// ---------------------------------------------------------------------------------------------
+
+/** A command's result under the output contract: the --json document, human lines, exit code. */
+export interface CommandResult {
+  document: Record<string, unknown>
+  exitCode: number
+  human: string[]
+}
+
+/**
+ * What the core lends plugins at run time, so that no plugin keeps a copy of a mechanism the core
+ * already has (a lock, a durable write, the output contract). Get it through the
+ * SpecKittyRuntimeProvider on the oclif config's options.
+ */
+export interface SpecKittyRuntime {
+  apiVersion: number
+  /** An expected failure with a stable code, rendered as the core renders its own (exit 1, or 2 for bad usage). */
+  error(code: string, message: string, options?: {exitCode?: 1 | 2; fields?: Record<string, unknown>; remediation?: string}): Error
+  /** The project's `.kittify/config.yaml` as parsed YAML (`{}` when missing); a broken file throws `invalid_config`. */
+  readProjectConfig(root: string): Record<string, unknown>
+  /** Run a command body under the output contract: one JSON document with --json, exit codes 0/1/2, errors with code and remediation. */
+  runCommand(json: boolean, execute: () => Promise<CommandResult>): Promise<void>
+  /** Quote an argument so that a command line built with it is safe to paste into a POSIX shell. */
+  shellQuote(value: string): string
+  /**
+   * Take an exclusive lock file without waiting: its release function, or undefined while a live
+   * process holds it. The holder is named by pid, start time, boot id and PID namespace, so a lock
+   * left by a dead process is taken over.
+   */
+  tryLock(path: string, options?: {staleAfterMs?: number}): (() => void) | undefined
+  /** oclif's parse failure as the usage error (exit 2) the core reports, with the nearest flag for a typo. */
+  usageErrorFromParse(error: unknown, commandId: string | undefined, flagNames: readonly string[]): Error
+  /** Write a file atomically and durably (temp file, fsync, rename, fsync of the folder); refuses a symbolic link. */
+  writeFileAtomic(path: string, data: string | Uint8Array, mode?: number): void
+}
+
+/**
+ * The core's `init` hook puts this on the oclif config's options as `config.options.specKitty`
+ * before any command or other hook runs (`this.config.options` in a command, `options.config.options`
+ * in a hook; on the options because oclif builds each command a fresh Config from them). `load()`
+ * loads the runtime on first use, so a command that never needs it does not pay for it.
+ */
+export interface SpecKittyRuntimeProvider {
+  apiVersion: number
+  load(): Promise<SpecKittyRuntime>
+}
+
+// ---------------------------------------------------------------------------------------------
 // task-reference-parsers
 // ---------------------------------------------------------------------------------------------
 

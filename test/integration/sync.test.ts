@@ -179,7 +179,8 @@ describe('plugin-sync: a final sync that never pollutes a successful command', f
     }
 
     const lock = join(outboxDir(server.url, 'default', sandbox.env), 'drain.lock')
-    process.kill(Number.parseInt(readFileSync(lock, 'utf8'), 10), 'SIGTERM')
+    // The drain lock names its holder: "pid=<pid> start=… boot=…".
+    process.kill(Number(/^pid=(\d+) /.exec(readFileSync(lock, 'utf8'))![1]), 'SIGTERM')
     const result = await child
     assertCleanSuccess(result, 'sync.event_loop_unavailable')
     expect(result.stderr).to.contain('SIGTERM')

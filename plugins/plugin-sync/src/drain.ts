@@ -1,9 +1,9 @@
-import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Outbox} from './outbox.js'
 import type {Session} from './session.js'
 
+import {runtime} from './runtime.js'
 import {SyncFailure} from './sync-diagnostic.js'
 import {stateDir} from './sync-paths.js'
 import {freshSession} from './token-refresh.js'
@@ -51,7 +51,7 @@ export async function drainOutbox(outbox: Outbox, session: Session, signal: Abor
     progress?.(sent, ids.length)
   }
 
-  writeFileSync(join(stateDir(), 'last-sync.json'), JSON.stringify({at: new Date().toISOString(), rejected, sent}) + '\n')
+  runtime().writeFileAtomic(join(stateDir(), 'last-sync.json'), JSON.stringify({at: new Date().toISOString(), rejected, sent}) + '\n')
   if (rejected > 0) throw new SyncFailure('sync.server_error', `the server rejected ${rejected} event(s); they are kept in ${join(outbox.dir, 'rejected')}`, false)
   if (unacked > 0) throw new SyncFailure('sync.server_error', `the server acknowledged only part of the batch; ${unacked} event(s) stay queued`, true)
   return {rejected, sent}

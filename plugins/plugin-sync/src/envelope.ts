@@ -1,13 +1,12 @@
 import type {LifecycleEvent} from 'spec-kitty/api'
 
 import {createHash} from 'node:crypto'
-import {
-  existsSync, mkdirSync, readFileSync, renameSync, writeFileSync,
-} from 'node:fs'
+import {mkdirSync, readFileSync} from 'node:fs'
 import {hostname, userInfo} from 'node:os'
 import {join} from 'node:path'
 import {monotonicFactory} from 'ulid'
 
+import {runtime} from './runtime.js'
 import {stateDir} from './sync-paths.js'
 
 /** Version of schemas/event-envelope.schema.json that these envelopes follow. */
@@ -57,16 +56,18 @@ function tickClock(count: number, env: NodeJS.ProcessEnv): number {
   }
 
   mkdirSync(dir, {recursive: true})
-  const temp = `${path}.${process.pid}.tmp`
-  writeFileSync(temp, JSON.stringify({node_id: nodeId(), updated_at: new Date().toISOString(), value: value + count}) + '\n')
-  renameSync(temp, path)
+  runtime().writeFileAtomic(path, JSON.stringify({node_id: nodeId(), updated_at: new Date().toISOString(), value: value + count}) + '\n')
   return value + 1
 }
 
+/** `project.uuid` of the project's config.yaml, read by the core's reader ('' when absent or unreadable). */
 function projectUuid(projectRoot: string): string {
-  const config = join(projectRoot, '.kittify', 'config.yaml')
-  if (!existsSync(config)) return ''
-  return /^\s+uuid:\s*['"]?([\w-]+)/m.exec(readFileSync(config, 'utf8'))?.[1] ?? ''
+  try {
+    const uuid = (runtime().readProjectConfig(projectRoot).project as undefined | {uuid?: unknown})?.uuid
+    return typeof uuid === 'string' ? uuid : ''
+  } catch {
+    return '' // a broken config.yaml is the command's to report, not the envelope's
+  }
 }
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/

@@ -29,8 +29,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * After every command (postrun, with `finally` as a safety net; idempotent per invocation): send
  * what the outbox holds, with bounded retries inside one time budget. It never writes to stdout and
  * never changes the exit code; if it does not complete it prints exactly one diagnostic line.
+ * `bindRuntime` is called only when there is something to send.
  */
-export async function finalSync(): Promise<void> {
+export async function finalSync(bindRuntime: () => Promise<unknown>): Promise<void> {
   if (started) return
   started = true
   if (!syncFlagOn()) return
@@ -53,6 +54,7 @@ export async function finalSync(): Promise<void> {
   if (!session) return
   const outbox = new Outbox(outboxDir(session.server, session.account))
   if (outbox.ids().length === 0) return // the fast path: one readdir
+  await bindRuntime() // the core's lock and durable write, loaded only now that there is work
   const release = outbox.tryDrainLock()
   if (!release) {
     emitSyncDiagnostic('sync.final_sync_lock_unavailable', outbox.ids().length, 'another spec-kitty process is sending the queue right now')

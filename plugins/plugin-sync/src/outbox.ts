@@ -1,11 +1,11 @@
 import {
-  mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+  mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
 } from 'node:fs'
 import {join} from 'node:path'
 
 import type {EventEnvelope} from './envelope.js'
 
-import {tryPidLock} from './pid-lock.js'
+import {runtime} from './runtime.js'
 
 const EVENT_FILE = /^[0-9A-HJKMNP-TV-Z]{26}\.json$/
 
@@ -20,11 +20,9 @@ export class Outbox {
   append(envelopes: readonly EventEnvelope[]): void {
     if (envelopes.length === 0) return
     mkdirSync(this.dir, {recursive: true})
-    for (const envelope of envelopes) {
-      const temp = join(this.dir, `.${envelope.event_id}.${process.pid}.tmp`)
-      writeFileSync(temp, JSON.stringify(envelope))
-      renameSync(temp, join(this.dir, `${envelope.event_id}.json`))
-    }
+    // Durable (fsync before the rename, and of the folder after): a queued event survives a power cut.
+    const {writeFileAtomic} = runtime()
+    for (const envelope of envelopes) writeFileAtomic(join(this.dir, `${envelope.event_id}.json`), JSON.stringify(envelope))
   }
 
   /** Queued event ids in drain order (ULID order). */
@@ -57,7 +55,7 @@ export class Outbox {
   reject(id: string, reason: string): void {
     const dir = join(this.dir, 'rejected')
     mkdirSync(dir, {recursive: true})
-    writeFileSync(join(dir, `${id}.reason`), `${[...reason].map(c => (c < ' ' || c === '\u007F' ? ' ' : c)).join('').slice(0, 2000)}\n`)
+    runtime().writeFileAtomic(join(dir, `${id}.reason`), `${[...reason].map(c => (c < ' ' || c === '\u007F' ? ' ' : c)).join('').slice(0, 2000)}\n`)
     renameSync(this.file(id), join(dir, `${id}.json`))
   }
 
@@ -80,6 +78,6 @@ export class Outbox {
   /** One drainer at a time: the release function, or undefined while a live process drains. */
   tryDrainLock(): (() => void) | undefined {
     mkdirSync(this.dir, {recursive: true})
-    return tryPidLock(join(this.dir, 'drain.lock'))
+    return runtime().tryLock(join(this.dir, 'drain.lock'))
   }
 }

@@ -1,8 +1,9 @@
 import {
-  chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+  existsSync, mkdirSync, readFileSync, rmSync, statSync,
 } from 'node:fs'
 import {join} from 'node:path'
 
+import {runtime} from './runtime.js'
 import {configDir} from './sync-paths.js'
 
 /** The stored login. Tokens live only in this file (mode 0600), never in output or logs. */
@@ -41,10 +42,8 @@ export function readSession(env: NodeJS.ProcessEnv = process.env): Session | und
 export function writeSession(session: Session, env: NodeJS.ProcessEnv = process.env): void {
   const path = sessionPath(env)
   mkdirSync(configDir(env), {mode: 0o700, recursive: true})
-  const temp = `${path}.${process.pid}.tmp`
-  writeFileSync(temp, JSON.stringify(session, null, 2) + '\n', {mode: 0o600})
-  chmodSync(temp, 0o600)
-  renameSync(temp, path)
+  // Created 0600 before a byte of the token is written, then renamed over the old session.
+  runtime().writeFileAtomic(path, JSON.stringify(session, null, 2) + '\n', 0o600)
 }
 
 export function deleteSession(env: NodeJS.ProcessEnv = process.env): boolean {

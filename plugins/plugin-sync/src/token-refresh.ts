@@ -1,6 +1,6 @@
 import {join} from 'node:path'
 
-import {tryPidLock} from './pid-lock.js'
+import {runtime} from './runtime.js'
 import {isExpired, type Session, writeSession} from './session.js'
 import {SyncFailure} from './sync-diagnostic.js'
 import {configDir} from './sync-paths.js'
@@ -13,7 +13,7 @@ import {configDir} from './sync-paths.js'
 export async function freshSession(session: Session, signal: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<Session> {
   if (!isExpired(session)) return session
   if (!session.refresh_token) throw new SyncFailure('sync.server_auth_failure', 'the access token expired and there is no refresh token; run spec-kitty auth login', false)
-  const release = tryPidLock(join(configDir(env), 'refresh.lock'))
+  const release = runtime().tryLock(join(configDir(env), 'refresh.lock'))
   if (!release) throw new SyncFailure('sync.auth_refresh_in_progress', 'another spec-kitty process is refreshing the auth session', true)
 
   // fetch is still labelled experimental in Node 20 but prints no warning and is what 21+ ships as stable.

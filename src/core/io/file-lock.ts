@@ -124,9 +124,14 @@ export function acquireLock(lockPath: string, options: LockOptions): () => void 
   while ((mine = tryCreate(lockPath)) === undefined) {
     const holder = readHolder(lockPath)
     const stale = holder !== undefined && isStale(holder, options.staleAfterMs)
-    if (stale) breakStale(lockPath, holder)
+    if (stale) {
+      breakStale(lockPath, holder)
+      // Taken at once when the break freed it, even by a caller that will not wait (timeout 0).
+      if ((mine = tryCreate(lockPath)) !== undefined) break
+    }
+
     // Checked on every pass, stale or not: no wait outlasts the timeout.
-    if (Date.now() > deadline) {
+    if (Date.now() >= deadline) {
       throw new CliError('lock_timeout', `Timed out waiting for the ${options.what} lock (${lockPath}).`, {
         remediation: `Wait for the other spec-kitty process to finish, or remove ${lockPath} if no spec-kitty process is running.`,
       })
@@ -141,6 +146,16 @@ export function acquireLock(lockPath: string, options: LockOptions): () => void 
     released = true
     // Only our own lock: one judged stale and taken over meanwhile belongs to its new holder.
     if (readHolder(lockPath)?.content === mine) rmSync(lockPath, {force: true})
+  }
+}
+
+/** `acquireLock` without waiting: the release function, or undefined while a live process holds it. */
+export function tryAcquireLock(lockPath: string, options: Omit<LockOptions, 'timeoutMs'>): (() => void) | undefined {
+  try {
+    return acquireLock(lockPath, {...options, timeoutMs: 0})
+  } catch (error) {
+    if (error instanceof CliError && error.code === 'lock_timeout') return undefined
+    throw error
   }
 }
 

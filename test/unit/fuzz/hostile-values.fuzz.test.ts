@@ -5,6 +5,7 @@ import {
 } from 'node:fs'
 import {join} from 'node:path'
 
+import '../../support/plugin-runtime.js'
 import {drainOutbox} from '../../../plugins/plugin-sync/src/drain.js'
 import {buildEnvelopes} from '../../../plugins/plugin-sync/src/envelope.js'
 import {Outbox} from '../../../plugins/plugin-sync/src/outbox.js'

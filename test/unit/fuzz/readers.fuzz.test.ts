@@ -124,9 +124,14 @@ describe('fuzz: readers of mission files (fast-check)', function () {
       const plan = planMarkStatus({
         doc: tasks.doc, ids: picked, laneOf() {}, missionSlug: 'm', registry, status: status as 'done' | 'pending',
       })
-      expect(plan.results).to.have.length(picked.length)
-      // A plan only ever touches lines that mention one of the ids (or adds rows right below them).
-      expect(plan.summary.updated + plan.summary.already_satisfied + plan.summary.not_found).to.equal(picked.length)
+      expect(plan.results.map(result => result.id)).to.deep.equal(picked)
+      // A plan only ever touches lines that mention one of the ids (a WP id: one of its subtasks).
+      const mentionable = picked.flatMap(id => (/^WP\d+$/.test(id) ? [id, ...(registry.subtasksOf(tasks.doc, id) ?? [])] : [id]))
+      const before = tasks.doc.lines
+      const after = plan.doc.lines
+      for (const line of [...before.filter(l => !after.includes(l)), ...after.filter(l => !before.includes(l))]) {
+        expect(mentionable.some(id => line.includes(id)), `changed a line that names none of ${mentionable.join(', ')}: ${JSON.stringify(line)}`).to.equal(true)
+      }
     }), {numRuns: RUNS})
   })
 

@@ -39,38 +39,9 @@ function tasksDocument(wps: number): TaskDocument {
 }
 
 /**
- * The median of 9 timings of `work`, each on a fresh document (so no cache carries over) built before
+ * The median of 9 timings of `work`, each on a fresh input (so no cache carries over) built before
  * the clock starts, after two untimed runs so that the compiler has warmed up for both sizes alike.
  */
-function medianMs(wps: number, work: (doc: TaskDocument) => void): number {
-  const docs = Array.from({length: 11}, () => tasksDocument(wps))
-  work(docs[0])
-  work(docs[1])
-  const times = docs.slice(2).map(doc => {
-    const started = performance.now()
-    work(doc)
-    return performance.now() - started
-  })
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]
-}
-
-/** Growth of `work` from 50 to 500 WPs (5,000 to 50,000 subtasks), over the reference's growth. */
-function relativeGrowth(work: (doc: TaskDocument) => void): {growth: number; report: string} {
-  const ours = medianMs(500, work) / medianMs(50, work)
-  const linear = medianMs(500, reference) / medianMs(50, reference)
-  return {growth: ours / linear, report: `${ours.toFixed(1)}× against the reference's ${linear.toFixed(1)}×`}
-}
-
-const LANES = ['planned', 'claimed', 'in_progress', 'for_review', 'in_review', 'approved', 'done'] as const
-
-/** `count` lane events over 50 WPs in time order, as a log read from disk hands them over. */
-function laneRecords(count: number): LaneRecord[] {
-  return Array.from({length: count}, (_, i) => ({
-    actor: 'agent', at: new Date(Date.UTC(2026, 0, 1) + i).toISOString(), claimSlots: {}, eventId: `01J${String(i).padStart(23, '0')}`, force: false, fromLane: LANES[i % 7], missionSlug: 'm', reviewRef: null, toLane: LANES[(i + 1) % 7], wpId: `WP${String(i % 50).padStart(2, '0')}`,
-  }))
-}
-
-/** Median ms of `work` on fresh copies of the input (two untimed warm-up runs first). */
 function medianOver<T>(make: () => T, work: (input: T) => void): number {
   const inputs = Array.from({length: 11}, make)
   work(inputs[0])
@@ -87,6 +58,22 @@ function medianOver<T>(make: () => T, work: (input: T) => void): number {
 function pass(records: LaneRecord[]): void {
   const last = new Map<string, string>()
   for (const record of records) last.set(record.wpId, `${record.at} ${record.eventId}`)
+}
+
+/** Growth of `work` from 50 to 500 WPs (5,000 to 50,000 subtasks), over the reference's growth. */
+function relativeGrowth(work: (doc: TaskDocument) => void): {growth: number; report: string} {
+  const ours = medianOver(() => tasksDocument(500), work) / medianOver(() => tasksDocument(50), work)
+  const linear = medianOver(() => tasksDocument(500), reference) / medianOver(() => tasksDocument(50), reference)
+  return {growth: ours / linear, report: `${ours.toFixed(1)}× against the reference's ${linear.toFixed(1)}×`}
+}
+
+const LANES = ['planned', 'claimed', 'in_progress', 'for_review', 'in_review', 'approved', 'done'] as const
+
+/** `count` lane events over 50 WPs in time order, as a log read from disk hands them over. */
+function laneRecords(count: number): LaneRecord[] {
+  return Array.from({length: count}, (_, i) => ({
+    actor: 'agent', at: new Date(Date.UTC(2026, 0, 1) + i).toISOString(), claimSlots: {}, eventId: `01J${String(i).padStart(23, '0')}`, force: false, fromLane: LANES[i % 7], missionSlug: 'm', reviewRef: null, toLane: LANES[(i + 1) % 7], wpId: `WP${String(i % 50).padStart(2, '0')}`,
+  }))
 }
 
 describe('work grows linearly with the mission', function () {

@@ -8,6 +8,7 @@ import {join} from 'node:path'
 
 import type {LifecycleEvent} from '../../../src/api/index.js'
 
+import '../../support/plugin-runtime.js'
 import {buildEnvelopes} from '../../../plugins/plugin-sync/src/envelope.js'
 import {Outbox} from '../../../plugins/plugin-sync/src/outbox.js'
 import {SyncFailure} from '../../../plugins/plugin-sync/src/sync-diagnostic.js'
@@ -103,6 +104,7 @@ describe('plugin-sync outbox', () => {
   it('keeps every event when 8 processes append 50 distinct events each at once', async function () {
     this.timeout(60_000)
     const script = `
+      import './test/support/plugin-runtime.ts'
       import {Outbox} from './plugins/plugin-sync/src/outbox.ts'
       import {buildEnvelopes} from './plugins/plugin-sync/src/envelope.ts'
       const event = ${JSON.stringify({...laneChange, causationId: null})}
@@ -130,7 +132,7 @@ describe('plugin-sync outbox', () => {
     writeFileSync(join(dir, 'drain.lock'), '999999999\n') // no such process
     const again = outbox.tryDrainLock()
     expect(again).to.be.a('function')
-    expect(readFileSync(join(dir, 'drain.lock'), 'utf8').trim()).to.equal(String(process.pid))
+    expect(readFileSync(join(dir, 'drain.lock'), 'utf8')).to.match(new RegExp(`^pid=${process.pid} `))
     again!()
   })
 })

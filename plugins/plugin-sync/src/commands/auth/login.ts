@@ -1,6 +1,9 @@
+import type {CommandResult} from 'spec-kitty/api'
+
 import {Flags} from '@oclif/core'
 
-import {CommandError, type Outcome, PluginCommand} from '../../plugin-command.js'
+import {PluginCommand} from '../../plugin-command.js'
+import {runtime} from '../../runtime.js'
 import {writeSession} from '../../session.js'
 import {socketUrl} from '../../transport.js'
 
@@ -23,18 +26,18 @@ Prefer --token-stdin: a token given with --token is on the command line, where t
   }
   static summary = 'Log in to a sync server.'
 
-  protected async execute(): Promise<Outcome> {
+  protected async execute(): Promise<CommandResult> {
     const {flags} = await this.parseInput(AuthLogin)
     try {
       socketUrl(flags.server)
     } catch (error) {
-      throw new CommandError('insecure_server_url', (error as Error).message, 'Use an https:// URL (http:// is accepted for 127.0.0.1 and localhost only).', 2)
+      throw runtime().error('insecure_server_url', (error as Error).message, {exitCode: 2, remediation: 'Use an https:// URL (http:// is accepted for 127.0.0.1 and localhost only).'})
     }
 
     const [stdinToken, stdinRefresh] = flags['token-stdin'] ? await readLines(process.stdin, 2) : []
     const token = flags['token-stdin'] ? stdinToken : flags.token!
-    if (!token) throw new CommandError('usage_error', 'No access token on standard input.', 'printf %s "$TOKEN" | spec-kitty auth login --server <url> --token-stdin', 2)
-    if (stdinRefresh && flags['refresh-token']) throw new CommandError('usage_error', 'The refresh token came both on standard input and as --refresh-token.', 'Give it one way: the second line of standard input (preferred) or --refresh-token.', 2)
+    if (!token) throw runtime().error('usage_error', 'No access token on standard input.', {exitCode: 2, remediation: 'printf %s "$TOKEN" | spec-kitty auth login --server <url> --token-stdin'})
+    if (stdinRefresh && flags['refresh-token']) throw runtime().error('usage_error', 'The refresh token came both on standard input and as --refresh-token.', {exitCode: 2, remediation: 'Give it one way: the second line of standard input (preferred) or --refresh-token.'})
     const refreshToken = stdinRefresh || flags['refresh-token'] || null
     const expiresAt = flags['expires-in'] ? new Date(Date.now() + (flags['expires-in'] * 1000)).toISOString() : null
     writeSession({

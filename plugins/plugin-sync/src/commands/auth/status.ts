@@ -1,4 +1,6 @@
-import {type Outcome, PluginCommand} from '../../plugin-command.js'
+import type {CommandResult} from 'spec-kitty/api'
+
+import {PluginCommand} from '../../plugin-command.js'
 import {isExpired, readSession} from '../../session.js'
 
 export default class AuthStatus extends PluginCommand {
@@ -6,7 +8,7 @@ export default class AuthStatus extends PluginCommand {
   static examples = ['<%= config.bin %> auth status --json']
   static summary = 'Show the stored session.'
 
-  protected async execute(): Promise<Outcome> {
+  protected async execute(): Promise<CommandResult> {
     await this.parseInput(AuthStatus)
     // A bad session file is reported by PluginCommand as insecure_session_file, naming the file.
     const session = readSession()

@@ -1,6 +1,9 @@
+import type {CommandResult} from 'spec-kitty/api'
+
 import {drainOutbox} from '../../drain.js'
 import {Outbox} from '../../outbox.js'
-import {CommandError, type Outcome, PluginCommand} from '../../plugin-command.js'
+import {PluginCommand} from '../../plugin-command.js'
+import {runtime} from '../../runtime.js'
 import {readSession} from '../../session.js'
 import {SyncFailure} from '../../sync-diagnostic.js'
 import {syncFlagOn} from '../../sync-gate.js'
@@ -11,14 +14,14 @@ export default class SyncNow extends PluginCommand {
   static examples = ['<%= config.bin %> sync now', '<%= config.bin %> sync now --json']
   static summary = 'Drain the sync queue now.'
 
-  protected async execute(): Promise<Outcome> {
+  protected async execute(): Promise<CommandResult> {
     await this.parseInput(SyncNow)
-    if (!syncFlagOn()) throw new CommandError('sync_disabled', 'Sync is off: SPEC_KITTY_ENABLE_SAAS_SYNC is not set to 1/true/yes/on.', 'export SPEC_KITTY_ENABLE_SAAS_SYNC=1')
+    if (!syncFlagOn()) throw runtime().error('sync_disabled', 'Sync is off: SPEC_KITTY_ENABLE_SAAS_SYNC is not set to 1/true/yes/on.', {remediation: 'export SPEC_KITTY_ENABLE_SAAS_SYNC=1'})
     const session = readSession()
-    if (!session) throw new CommandError('not_logged_in', 'Sync is on but there is no session.', 'spec-kitty auth login --server <url> --token <token>')
+    if (!session) throw runtime().error('not_logged_in', 'Sync is on but there is no session.', {remediation: 'spec-kitty auth login --server <url> --token <token>'})
     const outbox = new Outbox(outboxDir(session.server, session.account))
     const release = outbox.tryDrainLock()
-    if (!release) throw new CommandError('sync.final_sync_lock_unavailable', 'Another spec-kitty process is sending the queue right now.', 'Run sync now again in a moment.')
+    if (!release) throw runtime().error('sync.final_sync_lock_unavailable', 'Another spec-kitty process is sending the queue right now.', {remediation: 'Run sync now again in a moment.'})
     const tty = process.stderr.isTTY
     try {
       const result = await drainOutbox(outbox, session, AbortSignal.timeout(60_000), tty ? (sent, total) => process.stderr.write(`\rsent ${sent}/${total}`) : undefined)

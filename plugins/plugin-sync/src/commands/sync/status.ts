@@ -1,8 +1,10 @@
+import type {CommandResult} from 'spec-kitty/api'
+
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {Outbox} from '../../outbox.js'
-import {type Outcome, PluginCommand} from '../../plugin-command.js'
+import {PluginCommand} from '../../plugin-command.js'
 import {readSession} from '../../session.js'
 import {syncFlagOn} from '../../sync-gate.js'
 import {outboxDir, stateDir} from '../../sync-paths.js'
@@ -12,7 +14,7 @@ export default class SyncStatus extends PluginCommand {
   static examples = ['<%= config.bin %> sync status --json']
   static summary = 'Show sync state and queue depth.'
 
-  protected async execute(): Promise<Outcome> {
+  protected async execute(): Promise<CommandResult> {
     await this.parseInput(SyncStatus)
     const session = readSession()
     const outbox = session ? new Outbox(outboxDir(session.server, session.account)) : undefined

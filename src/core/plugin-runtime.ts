@@ -1,0 +1,21 @@
+import {API_VERSION, type SpecKittyRuntime} from '../api/index.js'
+import {writeFileAtomic} from './io/atomic-write.js'
+import {tryAcquireLock} from './io/file-lock.js'
+import {CliError} from './output/cli-error.js'
+import {runCommand, usageErrorFromParse} from './output/command-outcome.js'
+import {shellQuote} from './output/shell-quote.js'
+import {readProjectConfig} from './project/project-config.js'
+
+/** The core's own mechanisms, lent to plugins (see SpecKittyRuntime): one copy of each. */
+export function createRuntime(): SpecKittyRuntime {
+  return {
+    apiVersion: API_VERSION,
+    error: (code, message, options = {}) => new CliError(code, message, options),
+    readProjectConfig,
+    runCommand,
+    shellQuote,
+    tryLock: (path, options = {}) => tryAcquireLock(path, {what: 'plugin', ...options}),
+    usageErrorFromParse,
+    writeFileAtomic,
+  }
+}
