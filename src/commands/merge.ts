@@ -15,7 +15,7 @@ import {
   alreadyMergedReport, isAlreadyMerged, landedMergeReport, runPreflight,
 } from '../core/merge/preflight.js'
 import {resolveMission} from '../core/mission/mission-handle.js'
-import {CliError, usageError} from '../core/output/cli-error.js'
+import {CliError} from '../core/output/cli-error.js'
 import {ExitCode} from '../core/output/exit-codes.js'
 import {shellQuote} from '../core/output/shell-quote.js'
 import {readProjectConfig} from '../core/project/project-config.js'
@@ -57,7 +57,7 @@ An interrupted merge continues with --resume or is discarded with --abort (refs 
     assertWorkingRepository(root, {needsCommit: true})
     const configured = readProjectConfig(root).merge?.strategy
     if (!flags.strategy && configured && !(MERGE_STRATEGIES as readonly string[]).includes(configured)) {
-      throw usageError('invalid_config', `merge.strategy "${configured}" in .kittify/config.yaml is not one of ${MERGE_STRATEGIES.join(', ')}.`, 'Fix .kittify/config.yaml or pass --strategy.')
+      throw new CliError('invalid_config', `merge.strategy "${configured}" in .kittify/config.yaml is not one of ${MERGE_STRATEGIES.join(', ')}.`, {remediation: 'Fix .kittify/config.yaml or pass --strategy.'})
     }
 
     const interrupted = flags.resume ? readMergeState(mergeStatePath(root, mission)) : undefined

@@ -30,7 +30,7 @@ const hook: Hook.CommandNotFound = async function (options) {
   const remediation = suggestion
     ? `Did you mean: ${options.config.bin} ${toConfiguredId(suggestion, options.config)} --help`
     : `See: ${options.config.bin} --help`
-  printFailure(new CliError('command_not_found', `"${typed}" is not a ${options.config.bin} command.`, {exitCode: ExitCode.usage, remediation}), json)
+  printFailure(new CliError('command_not_found', `"${typed}" is not a ${options.config.bin} command.`, {remediation}), json)
   this.exit(ExitCode.usage)
 }
 

@@ -3,6 +3,7 @@ import {spawnSync} from 'node:child_process'
 import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {ERROR_CODES} from '../../src/core/output/error-codes.js'
 import {REPO_ROOT} from '../support/sandbox.js'
 import {assertSchema, schemaNames} from '../support/schemas.js'
 
@@ -62,9 +63,22 @@ describe('docs match the product', () => {
     const documented = new Set([...text.matchAll(/^### `([^`]+)`$/gm)].map(m => m[1]))
     const documentedBlockers = new Set([...text.matchAll(/^#### blocker `([^`]+)`$/gm)].map(m => m[1]))
     expect([...codes].filter(code => !documented.has(code)), 'codes missing from troubleshooting.md').to.deep.equal([])
+    // The table the CLI takes exit codes from holds exactly the documented codes.
+    expect(Object.keys(ERROR_CODES).sort(), 'error-codes.ts against troubleshooting.md').to.deep.equal([...documented].sort())
     expect([...documented].filter(code => !codes.has(code)), 'documented codes the CLI never prints').to.deep.equal([])
     expect([...blockers].filter(id => !documentedBlockers.has(id)), 'blockers missing').to.deep.equal([])
     expect([...documentedBlockers].filter(id => !blockers.has(id)), 'documented blockers that do not exist').to.deep.equal([])
+  })
+
+  it('docs/exit-codes.md lists every code of the error-code table, as scripts/error-code-reference.js writes it', () => {
+    const check = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'error-code-reference.js'), '--check'], {cwd: REPO_ROOT, encoding: 'utf8'})
+    expect(check.status, check.stderr).to.equal(0)
+  })
+
+  it('a code raised through usageError() is one the table calls bad usage (exit 2)', () => {
+    const raised = SOURCES.flatMap(file => [...readFileSync(file, 'utf8').matchAll(/\busageError\(\s*'([a-z][\d._a-z]*)'/g)].map(m => m[1]))
+    expect(raised.length).to.be.greaterThan(10)
+    expect(raised.filter(code => ERROR_CODES[code]?.exit !== 2)).to.deep.equal([])
   })
 
   it('docs/json-contracts.md: every sample matches its schema, and every schema has a sample', () => {

@@ -3,7 +3,6 @@ import {join} from 'node:path'
 
 import {isSafeSegment} from '../io/confine.js'
 import {CliError, usageError} from '../output/cli-error.js'
-import {ExitCode} from '../output/exit-codes.js'
 import {type Coordination, resolveSurface} from './coordination.js'
 import {type MissionMeta, readMissionMeta} from './mission-meta.js'
 
@@ -91,7 +90,6 @@ export function resolveMission(root: string, handle: string | undefined): Missio
 
     if (found.length > 1) {
       throw new CliError('mission_ambiguous', `Mission handle "${handle}" matches ${found.length} missions: ${found.map(m => m.slug).join(', ')}.`, {
-        exitCode: ExitCode.usage,
         fields: {candidates: found.map(m => m.slug), handle},
         remediation: `Pass the full slug, e.g. --mission ${found[0].slug}`,
       })
@@ -99,7 +97,6 @@ export function resolveMission(root: string, handle: string | undefined): Missio
   }
 
   throw new CliError('mission_not_found', `No mission matches "${handle}".`, {
-    exitCode: ExitCode.usage,
     fields: {candidates: missions.map(m => m.slug).slice(0, 20), handle},
     remediation: missions.length > 0 ? `Use one of: ${missions.slice(0, 5).map(m => m.slug).join(', ')}` : 'Create a mission first: spec-kitty agent mission create <slug>',
   })

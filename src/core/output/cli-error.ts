@@ -1,8 +1,10 @@
+import {exitCodeOf} from './error-codes.js'
 import {ExitCode, type ExitCodeValue} from './exit-codes.js'
 
 export interface CliErrorOptions {
   /** What to do about it, worded so that it can be pasted or followed as is. */
   remediation?: string
+  /** Only for a code the table (error-codes.ts) does not know, such as a plugin's: the table decides the rest. */
   exitCode?: ExitCodeValue
   /** Command-specific fields added next to `error` in the JSON document. */
   fields?: Record<string, unknown>
@@ -26,7 +28,8 @@ export class CliError extends Error {
     this.reason = message
     this.code = code
     this.remediation = options.remediation ?? ''
-    this.exitCode = options.exitCode ?? ExitCode.failed
+    // One code, one exit code, wherever it is thrown.
+    this.exitCode = exitCodeOf(code) ?? options.exitCode ?? ExitCode.failed
     this.fields = options.fields ?? {}
   }
 
@@ -35,8 +38,9 @@ export class CliError extends Error {
   }
 }
 
+/** An error with a code the table marks as bad usage (exit 2); the docs test holds every call to that. */
 export function usageError(code: string, message: string, remediation: string): CliError {
-  return new CliError(code, message, {exitCode: ExitCode.usage, remediation})
+  return new CliError(code, message, {remediation})
 }
 
 /** An unknown WP id is bad usage, like an unknown mission handle (exit 2, README and docs/exit-codes.md). */

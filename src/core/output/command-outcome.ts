@@ -53,5 +53,5 @@ export function usageErrorFromParse(error: unknown, commandId: string | undefine
   const unknown = (error as {flags?: unknown}).flags
   const typed = Array.isArray(unknown) && typeof unknown[0] === 'string' ? unknown[0].split('=')[0] : undefined
   const suggestion = typed === undefined ? undefined : nearest(typed, flagNames.map(name => `--${name}`))
-  return new CliError('usage_error', parseErrorMessage(error), {exitCode: ExitCode.usage, remediation: suggestion ? `Did you mean ${suggestion}? ${help}` : help})
+  return new CliError('usage_error', parseErrorMessage(error), {remediation: suggestion ? `Did you mean ${suggestion}? ${help}` : help})
 }
