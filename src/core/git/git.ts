@@ -1,4 +1,4 @@
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 
 import {CliError} from '../output/cli-error.js'
 import {shellQuote} from '../output/shell-quote.js'
@@ -9,6 +9,19 @@ export interface GitResult {
   stdout: string
 }
 
+/** Never open an editor or a pager, never ask for credentials: agents have no terminal. */
+function gitEnv(readOnly: boolean): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GIT_EDITOR: 'true',
+    // Read-only callers (merge preflight checks) must not even refresh the index.
+    ...(readOnly ? {GIT_OPTIONAL_LOCKS: '0'} : {}),
+    GIT_PAGER: 'cat',
+    GIT_TERMINAL_PROMPT: '0',
+    LC_ALL: 'C',
+  }
+}
+
 /**
  * The one place that runs git. Synchronous: commands run a handful of short git calls, often inside
  * the mission lock, and a plain call keeps that code linear. Never throws on a non-zero exit.
@@ -17,11 +30,8 @@ export function git(args: readonly string[], cwd: string): GitResult {
   const result = spawnSync('git', args, {
     cwd,
     encoding: 'utf8',
+    env: gitEnv(false),
     maxBuffer: 256 * 1024 * 1024,
-    // Never open an editor or a pager, never ask for credentials: agents have no terminal.
-    env: {
-      ...process.env, GIT_EDITOR: 'true', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C',
-    },
   })
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT'
@@ -39,6 +49,26 @@ export function git(args: readonly string[], cwd: string): GitResult {
   }
 
   return {code: result.status ?? 1, stderr: result.stderr, stdout: result.stdout}
+}
+
+/**
+ * The same runner, asynchronous and read-only, for merge preflight checks (they run concurrently
+ * and may be a plugin's). Never throws: a git that cannot start is exit 127 with its reason.
+ */
+export function gitReadOnly(args: readonly string[], cwd: string): Promise<GitResult> {
+  return new Promise(done => {
+    const child = spawn('git', args, {cwd, env: gitEnv(true)})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', chunk => {
+      stdout += chunk
+    })
+    child.stderr.on('data', chunk => {
+      stderr += chunk
+    })
+    child.on('error', error => done({code: 127, stderr: error.message, stdout}))
+    child.on('close', code => done({code: code ?? 1, stderr, stdout}))
+  })
 }
 
 /** git that must succeed: a failure becomes a CliError naming the command and git's own words. */

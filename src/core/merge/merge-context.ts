@@ -1,10 +1,9 @@
-import {spawn} from 'node:child_process'
 import {join} from 'node:path'
 
 import type {Mission} from '../mission/mission-handle.js'
 
 import {API_VERSION, type MergePreflightContext} from '../../api/index.js'
-import {git} from '../git/git.js'
+import {git, gitReadOnly} from '../git/git.js'
 import {assertConfined, isSafeSegment} from '../io/confine.js'
 import {lockHolder} from '../io/file-lock.js'
 import {laneBranch, readLanesManifest} from '../mission/lanes-manifest.js'
@@ -59,28 +58,6 @@ export interface MergeOptions {
   target?: string
 }
 
-/** Read-only git for checks: async, never throws, never prompts. */
-function readOnlyGit(root: string): MergePreflightContext['git'] {
-  return (args, cwd = root) =>
-    new Promise(done => {
-      const child = spawn('git', args, {
-        cwd, env: {
-          ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C',
-        },
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', chunk => {
-        stdout += chunk
-      })
-      child.stderr.on('data', chunk => {
-        stderr += chunk
-      })
-      child.on('error', error => done({code: 127, stderr: error.message, stdout}))
-      child.on('close', code => done({code: code ?? 1, stderr, stdout}))
-    })
-}
-
 /** Branches and remote-tracking refs with their objects: one git call for the whole preflight. */
 function readRefs(root: string): Record<string, string> {
   const listed = git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/remotes'], root)
@@ -120,7 +97,7 @@ export function buildMergeContext(root: string, mission: Mission, options: Merge
   return {
     apiVersion: API_VERSION,
     coordinationWorktree: mission.coordination?.worktree ?? null,
-    git: readOnlyGit(root),
+    git: (args, cwd = root) => gitReadOnly(args, cwd),
     lanes,
     lanesManifestError,
     mergeLockHolder: mergeHolder === undefined ? null : (mergeHolder.pid ?? 0),
