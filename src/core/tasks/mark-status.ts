@@ -93,7 +93,7 @@ export function planMarkStatus(input: MarkStatusInput): MarkStatusPlan {
     }
 
     const {id} = parsed
-    const expander = registry.expander(id)
+    const [expander] = registry.expanders(id)
     if (expander) {
       const owned = registry.subtasksOf(doc, id)
       if (owned === undefined) {

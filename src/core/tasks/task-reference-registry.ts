@@ -50,9 +50,9 @@ export class TaskReferenceRegistry {
     this.parsers = [...parsers].sort((a, b) => a.precedence - b.precedence || a.name.localeCompare(b.name))
   }
 
-  /** The parser that expands `id` into owned subtasks (bare WP ids), if any. */
-  expander(id: string): RegisteredParser | undefined {
-    return this.parsers.find(p => p.expand && p.idPattern.test(id))
+  /** The parsers that expand `id` into owned subtasks (bare WP ids), in precedence order. */
+  expanders(id: string): RegisteredParser[] {
+    return this.parsers.filter(p => p.expand && p.idPattern.test(id))
   }
 
   formatNames(id: string): string[] {
@@ -119,15 +119,17 @@ export class TaskReferenceRegistry {
   }
 
   /**
-   * Subtask ids a work package owns, or undefined when the WP does not exist: the expansion (its
-   * sections' rows in the built-in formats, its frontmatter) plus the ids a plugin format lists on
-   * lines of its section. The one list the board, the lane guards and `mark-status WPnn` use.
+   * Subtask ids a work package owns, or undefined when the WP does not exist: what every expander
+   * gives (the built-in one: its sections' rows, its frontmatter; a plugin's adds to it, never
+   * replaces it) plus the ids a plugin format lists on lines of its section. The one list the board,
+   * the lane guards and `mark-status WPnn` use.
    */
   subtasksOf(doc: TaskDocument, wpId: string): string[] | undefined {
-    const expanded = this.expander(wpId)?.expand!(doc, wpId)
-    if (expanded === undefined) return undefined
+    const expansions = this.expanders(wpId).map(p => p.expand!(doc, wpId)).filter((ids): ids is string[] => ids !== undefined)
+    if (expansions.length === 0) return undefined
     const listed = this.listedByWp(doc).get(wpId.toUpperCase()) ?? []
-    return listed.length === 0 ? expanded : [...new Set([...expanded, ...listed])]
+    const all = [...expansions.flat(), ...listed]
+    return expansions.length === 1 && listed.length === 0 ? expansions[0] : [...new Set(all)]
   }
 
   /** How many of a WP's subtasks are done: the numbers the board and list-tasks show. */

@@ -180,4 +180,16 @@ describe('contributions of third-party parsers', () => {
     }
     expect(() => new TaskReferenceRegistry([...registry.parsers, broken])).to.throw(CliError, /Plugin spec-kitty-plugin-broken contributes a task-reference parser "broken_format" without idPattern/)
   })
+
+  it('a plugin that expands WP ids adds its subtasks to the built-in expansion, never replaces it', async () => {
+    // A plugin format whose WP ids also own "review" subtasks kept elsewhere (here: always R01).
+    const reviews = {
+      apply: () => null, expand: (_doc: unknown, id: string) => (id === 'WP01' ? ['R01'] : undefined), find: () => [], idPattern: /^WP\d{2,}$/, name: 'review_items', precedence: 5,
+    }
+    const withPlugin = await builtInRegistry([reviews])
+    const doc = new TaskDocument('# Tasks\n\n## Work Package WP01: A\n- [ ] T001 a\n- [x] T002 b\n', new Map())
+    expect(withPlugin.subtasksOf(doc, 'WP01')).to.deep.equal(['R01', 'T001', 'T002'])
+    expect(registry.subtasksOf(doc, 'WP01')).to.deep.equal(['T001', 'T002'])
+    expect(withPlugin.subtasksOf(doc, 'WP09'), 'a WP nobody knows').to.equal(undefined)
+  })
 })
