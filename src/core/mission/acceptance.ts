@@ -1,4 +1,4 @@
-import {existsSync, statSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {TaskReferenceRegistry} from '../tasks/task-reference-registry.js'
@@ -10,6 +10,7 @@ import {shellQuote} from '../output/shell-quote.js'
 import {laneOf, readMissionStatus} from '../status/mission-status.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
 import {readLanesManifest} from './lanes-manifest.js'
+import {isWritten} from './setup-plan.js'
 
 export interface AcceptanceCheck {
   id: 'artifacts' | 'subtasks' | 'work_packages' | 'worktrees_clean'
@@ -35,10 +36,7 @@ export function acceptanceChecks(mission: Mission, registry: TaskReferenceRegist
     const left = registry.unfinishedSubtasks(tasks.doc, id)
     return left.length > 0 ? [{id, left}] : []
   })
-  const missing = ['spec.md', 'plan.md'].filter(name => {
-    const here = [join(mission.dir, name), join(mission.primaryDir, name)].find(path => existsSync(path))
-    return !here || statSync(here).size === 0
-  })
+  const missing = (['spec.md', 'plan.md'] as const).filter(name => !isWritten(mission, name))
   const manifest = readLanesManifest(mission.dir)
   const worktrees = [
     ...(manifest?.lanes ?? []).map(lane => worktreePath(mission.root, mission.slug, lane.lane_id)),
@@ -61,7 +59,7 @@ export function acceptanceChecks(mission: Mission, registry: TaskReferenceRegist
     },
     {
       id: 'artifacts',
-      message: missing.length === 0 ? 'spec.md and plan.md are written.' : `Missing or empty: ${missing.join(', ')}.`,
+      message: missing.length === 0 ? 'spec.md and plan.md are written.' : `Missing, empty or still the scaffold: ${missing.join(', ')}.`,
       ok: missing.length === 0,
       remediation: missing.length === 0 ? null : `Write ${missing.map(name => join(mission.primaryDir, name)).join(' and ')}.`,
     },

@@ -13,6 +13,7 @@ import {creationRows} from '../status/lifecycle-rows.js'
 import {coordinationBranchFor} from './coordination.js'
 import {specsDir} from './mission-handle.js'
 import {type MissionMeta, writeMissionMeta} from './mission-meta.js'
+import {specScaffold} from './scaffolds.js'
 
 export interface CreateMissionInput {
   friendlyName?: string
@@ -44,10 +45,6 @@ export function assertKebabSlug(slug: string): string {
   }
 
   return bare
-}
-
-function specScaffold(friendlyName: string, slug: string): string {
-  return `# Specification: ${friendlyName}\n\nMission: \`${slug}\`\n\n## Purpose\n\n## User Scenarios & Testing\n\n## Functional Requirements\n\n## Success Criteria\n`
 }
 
 /**
