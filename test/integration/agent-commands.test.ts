@@ -73,7 +73,7 @@ describe('init installs the slash commands of each agent, in its own format', fu
     expect(files.kept_edited).to.deep.equal(['.claude/commands/spec-kitty.implement.md'])
     expect(files.unchanged).to.have.length(STEPS.length - 1)
     expect(readFileSync(edited, 'utf8')).to.equal('my own implement command\n')
-    expect(readFileSync(`${edited}.new`, 'utf8')).to.contain('spec-kitty implement WP01')
+    expect(readFileSync(`${edited}.new`, 'utf8')).to.contain('spec-kitty agent workflow implement WP01')
     // Adding an agent later records it and installs its set; the edited file is still kept.
     const more = parseJson(sandbox.cli(['init', '--ai', 'claude,cursor', '--gitignore-agents', '--json']).stdout)
     expect((more.files as Record<string, string[]>).written).to.have.length(STEPS.length)
@@ -113,6 +113,6 @@ describe('init installs the slash commands of each agent, in its own format', fu
     }
 
     // The lifecycle the steps walk, end to end.
-    expect([...seen]).to.include.members(['agent:mission:create', 'agent:mission:finalize-tasks', 'agent:tasks:move-task', 'implement', 'agent:tasks:mark-status', 'agent:tasks:list-tasks', 'agent:tasks:status', 'merge'])
+    expect([...seen]).to.include.members(['agent:mission:create', 'agent:mission:finalize-tasks', 'agent:mission:setup-plan', 'agent:tasks:move-task', 'agent:workflow:implement', 'agent:workflow:review', 'agent:tasks:mark-status', 'agent:tasks:list-tasks', 'agent:tasks:status', 'merge'])
   })
 })

@@ -40,6 +40,7 @@ describe('coordination topology: status on the mission branch, as Spec Kitty 3.2
       const primary = join(sandbox.repo, 'kitty-specs', slug)
       sandbox.write(`kitty-specs/${slug}/tasks.md`, TASKS)
       sandbox.write(`kitty-specs/${slug}/tasks/WP01-setup.md`, PROMPT)
+      sandbox.write(`kitty-specs/${slug}/spec.md`, '# Spec\n\nWidgets, stored.\n')
       sandbox.write(`kitty-specs/${slug}/plan.md`, '# Plan\n\nOne table, one class.\n')
       const start = sandbox.git(['rev-parse', branch])
 

@@ -34,9 +34,11 @@ User input: {ARGS}
 
 ${MISSION}
 
-1. Read \`kitty-specs/<slug>/spec.md\`.
-2. Write \`kitty-specs/<slug>/plan.md\`: architecture, the files to create or change, data model,
-   risks, and how each requirement will be tested.
+1. Start the plan: \`spec-kitty agent mission setup-plan --mission <slug> --json\`
+   It writes \`plan_file\` from a scaffold (or keeps the one there) and lists its \`sections\`.
+   If \`spec_written\` is false, write the specification first (/spec-kitty.specify).
+2. Read \`spec_file\`, then fill every section of \`plan_file\`: the architecture, the files to create
+   or change, the data model, the risks, and how each requirement will be tested.
 3. Next step: /spec-kitty.tasks`,
     description: 'Write the mission plan (plan.md)',
     step: 'plan',
@@ -70,11 +72,10 @@ ${MISSION}
 1. Pick the work package: the one the user named, else the one
    \`spec-kitty next --mission <slug> --agent <your name> --json\` names (a \`planned\` WP whose
    dependencies are approved or done, or your own unfinished one).
-2. Claim it and get its worktree:
-   \`spec-kitty agent tasks move-task WP01 --to claimed --mission <slug> --agent <your name>\`
-   \`spec-kitty implement WP01 --mission <slug> --agent <your name> --json\`
-   Work only in \`workspace_path\` from that output, and commit your work there with git.
-3. Follow \`kitty-specs/<slug>/tasks/WP01-*.md\`. Tick each subtask when it is done and tested:
+2. Claim it, open its worktree and get its full prompt:
+   \`spec-kitty agent workflow implement WP01 --mission <slug> --agent <your name> --json\`
+   Follow \`prompt\` from that output. Work only in \`workspace_path\` and commit your work there.
+3. Tick each subtask when it is done and tested:
    \`spec-kitty agent tasks mark-status T001 --status done --mission <slug>\`
 4. Hand it in when every subtask is ticked and committed:
    \`spec-kitty agent tasks move-task WP01 --to for_review --mission <slug> --agent <your name> --note "<what you did>"\``,
@@ -88,10 +89,10 @@ User input (a WP id, optional): {ARGS}
 
 ${MISSION}
 
-1. Find it: \`spec-kitty agent tasks list-tasks --mission <slug> --lane for_review --json\`, then take it:
-   \`spec-kitty agent tasks move-task WP01 --to in_review --mission <slug> --agent <your name>\`
-2. Read its prompt file and its diff against the mission branch, in its lane worktree
-   (\`.worktrees/<slug>-<lane>\`): \`git diff kitty/mission-<slug>...HEAD\`. Run the tests.
+1. Find it: \`spec-kitty agent tasks list-tasks --mission <slug> --lane for_review --json\`, then take it
+   and get its review prompt (what it had to do, its diff, the criteria):
+   \`spec-kitty agent workflow review WP01 --mission <slug> --agent <your name> --json\`
+2. Review \`prompt\` from that output; run the tests in its lane worktree (\`.worktrees/<slug>-<lane>\`).
 3. Approve:
    \`spec-kitty agent tasks move-task WP01 --to approved --mission <slug> --agent <your name> --reviewer <your name> --approval-ref "<why>"\`
    Or send it back: write the findings into a file and run

@@ -48,8 +48,34 @@ export interface FinalizeResult {
 
 const DEPENDS = /(?:depends\s+on|\*\*dependencies\*\*\s*:|dependencies\s*:)(.*)$/i
 
-/** Dependencies from prompt frontmatter plus `Depends on WP01` / `**Dependencies**: WP01` lines. */
-export function dependencyGraph(missionDir: string): {deps: Map<string, Set<string>>; ownership: Map<string, Ownership>; tasks: MissionTasks; wpIds: string[]} {
+/** A problem of the plan that finalize-tasks reports, every one of them at once. */
+export interface PlanningProblem {
+  code: string
+  message: string
+  remediation: string
+}
+
+/** One error for all the problems: the first one's code, every problem in the message and in `problems`. */
+function planningError(problems: readonly PlanningProblem[]): CliError {
+  const [first] = problems
+  const message = problems.length === 1 ? first.message : `${problems.length} problems in the plan: ${problems.map((p, i) => `(${i + 1}) ${p.message}`).join(' ')}`
+  return new CliError(first.code, message, {
+    fields: {problems: problems.map(p => ({code: p.code, message: p.message, remediation: p.remediation}))},
+    remediation: problems.length === 1 ? first.remediation : 'Fix each of them (see problems), then run finalize-tasks again.',
+  })
+}
+
+interface DependencyGraph {
+  deps: Map<string, Set<string>>
+  ownership: Map<string, Ownership>
+  /** What is wrong with the plan (unknown dependencies, unreadable prompt frontmatter); empty when nothing. */
+  problems: PlanningProblem[]
+  tasks: MissionTasks
+  wpIds: string[]
+}
+
+/** Dependencies from prompt frontmatter plus `Depends on WP01` / `**Dependencies**: WP01` lines, and the problems met reading them. */
+function readDependencyGraph(missionDir: string): DependencyGraph {
   const tasks = loadMissionTasks(missionDir)
   if (!tasks.exists) {
     throw new CliError('tasks_missing', `${tasks.path} does not exist.`, {remediation: 'Write tasks.md (one section per work package) before finalizing.'})
@@ -70,35 +96,47 @@ export function dependencyGraph(missionDir: string): {deps: Map<string, Set<stri
     for (const dep of match[1].match(/WP\d{2,}/g) ?? []) if (dep !== wp) deps.get(wp)!.add(dep)
   }
 
+  const problems: PlanningProblem[] = []
+  for (const [id, file] of tasks.workPackages) {
+    if (file.frontmatterError !== undefined) {
+      problems.push({code: 'invalid_prompt_frontmatter', message: `The frontmatter of ${file.path} is not readable YAML (${file.frontmatterError}).`, remediation: `Fix the YAML between the --- lines of the ${id} prompt file.`})
+    }
+  }
+
   for (const [wp, set] of deps) {
     for (const dep of set) {
-      if (!deps.has(dep)) throw new CliError('unknown_dependency', `${wp} depends on ${dep}, which is not a work package of this mission.`, {remediation: `Fix the dependency of ${wp} in tasks.md or its prompt file.`})
+      if (!deps.has(dep)) problems.push({code: 'unknown_dependency', message: `${wp} depends on ${dep}, which is not a work package of this mission.`, remediation: `Fix the dependency of ${wp} in tasks.md or its prompt file.`})
     }
   }
 
   const ownership = new Map(wpIds.map(id => [id, {executionMode: tasks.workPackages.get(id)?.executionMode, ownedFiles: tasks.workPackages.get(id)?.ownedFiles ?? []}]))
   return {
-    deps, ownership, tasks, wpIds,
+    deps, ownership, problems, tasks, wpIds,
   }
 }
 
-/** A dependency cycle among WPs is an error naming its members (Kahn: what never becomes ready). */
-function assertNoDependencyCycle(wpIds: string[], deps: Map<string, Set<string>>): void {
+/** The dependency graph, or the error naming every problem of the plan (implement, next). */
+export function dependencyGraph(missionDir: string): Omit<DependencyGraph, 'problems'> {
+  const {problems, ...graph} = readDependencyGraph(missionDir)
+  if (problems.some(p => p.code === 'unknown_dependency')) throw planningError(problems)
+  return graph
+}
+
+/** The work packages in a dependency cycle (Kahn: what never becomes ready); empty when none. */
+function dependencyCycle(wpIds: string[], deps: Map<string, Set<string>>): string[] {
   const remaining = new Set(wpIds)
   let progressed = true
   while (progressed) {
     progressed = false
     for (const id of remaining) {
-      if ([...deps.get(id)!].every(dep => !remaining.has(dep))) {
+      if ([...deps.get(id)!].every(dep => !deps.has(dep) || !remaining.has(dep))) {
         remaining.delete(id)
         progressed = true
       }
     }
   }
 
-  if (remaining.size > 0) {
-    throw new CliError('dependency_cycle', `Work packages depend on each other in a cycle: ${[...remaining].sort().join(', ')}.`, {remediation: 'Break the cycle in tasks.md or the prompt files.'})
-  }
+  return [...remaining].sort()
 }
 
 /** The branch contract Spec Kitty writes into every WP prompt at finalize (its own words, verbatim: the other tool compares them). */
@@ -157,8 +195,11 @@ export function finalizeTasks(root: string, primary: Mission, autoCommit: boolea
   const commitHere = autoCommit && mission.coordination !== undefined
   if (commitHere) assertAutoCommitAllowed(mission.checkout)
   return withMissionLock(mission, () => {
-    const {deps, ownership, tasks, wpIds} = dependencyGraph(mission.dir)
-    assertNoDependencyCycle(wpIds, deps)
+    // Every problem of the plan is reported at once, before anything is written.
+    const {deps, ownership, problems, tasks, wpIds} = readDependencyGraph(mission.dir)
+    const cycle = dependencyCycle(wpIds, deps)
+    if (cycle.length > 0) problems.push({code: 'dependency_cycle', message: `Work packages depend on each other in a cycle: ${cycle.join(', ')}.`, remediation: 'Break the cycle in tasks.md or the prompt files.'})
+    if (problems.length > 0) throw planningError(problems)
     const {collapseReport, lanes, planningArtifactWps} = computeLanes(wpIds, deps, ownership, promptBodies(tasks))
     const existing = readLanesManifest(mission.dir)
     const missionBranch = existing?.mission_branch ?? mission.coordination?.branch ?? coordinationBranchFor(mission.slug)

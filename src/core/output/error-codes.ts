@@ -13,6 +13,8 @@ export interface ErrorCodeEntry {
 }
 
 export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
+  invalid_prompt_frontmatter: {exit: 1, meaning: 'The frontmatter of a work-package prompt file is not readable YAML.'},
+  not_in_review: {exit: 1, meaning: '`agent workflow review` was asked for a work package that is not waiting for review (for_review) or in review.'},
   usage_error: {exit: 2, meaning: 'The command line does not parse: an unknown flag, a missing argument or a value oclif rejects.'},
   command_not_found: {exit: 2, meaning: 'The first words are not a spec-kitty command.'},
   invalid_handle: {exit: 2, meaning: '`--mission` holds characters that could reach a path or a shell (`..`, `/`, spaces, quotes, `$`, NUL…).'},

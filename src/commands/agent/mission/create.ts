@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import {join, relative} from 'node:path'
 
 import type {CommandOutcome} from '../../../core/output/render.js'
 
@@ -61,13 +62,14 @@ Like Spec Kitty 3.2, it also creates the mission's coordination branch kitty/mis
         mission_number: null,
         mission_slug: created.missionSlug,
         mission_type: meta.mission_type,
-        next_step: 'Write spec.md, plan.md and tasks.md, then run: spec-kitty agent mission finalize-tasks --mission ' + created.missionSlug,
+        next_step: 'Write spec.md, then run: spec-kitty agent mission setup-plan --mission ' + created.missionSlug,
         result: 'success',
         slug: created.missionSlug,
+        spec_file: relative(root, join(created.missionDir, 'spec.md')),
         target_branch: meta.target_branch,
       },
       exitCode: 0,
-      human: [`Created mission ${created.missionSlug} in ${created.missionDir}`, `Next: write spec.md and tasks.md, then spec-kitty agent mission finalize-tasks --mission ${created.missionSlug}`],
+      human: [`Created mission ${created.missionSlug} in ${created.missionDir}`, `Next: write ${relative(root, join(created.missionDir, 'spec.md'))}, then spec-kitty agent mission setup-plan --mission ${created.missionSlug}`],
     }
   }
 }
