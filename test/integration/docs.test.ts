@@ -23,13 +23,14 @@ const SOURCES = [join(REPO_ROOT, 'src'), ...readdirSync(join(REPO_ROOT, 'plugins
  * Every error code the source can put in front of a user, found the ways codes are written:
  * `new CliError('code'`, `usageError('code'`, `refuse('code'`, plugin-sync's `runtime().error` and
  * `SyncFailure`, a conditional `x ? 'a' : 'b'`, a code passed last to gitOk/gitWithIndex/inWorkspace/moveBranch, a default
- * `code = '…'`, and every `'sync.…'` literal (diagnostic codes).
+ * `code = '…'`, a problem's `code: '…'` (finalize-tasks), and every `'sync.…'` literal (diagnostic codes).
  */
 function errorCodes(): Set<string> {
   const forms = [
     /(?:new CliError|usageError|refuse|runtime\(\)\.error|new SyncFailure)\(\s*(?:\w+\s*\?\s*)?'([a-z][\d._a-z]*)'(?:\s*:\s*'([a-z][\d._a-z]*)')?/g,
     /\b(?:gitOk|gitWithIndex|inWorkspace|moveBranch)\([^\n]*,\s*'([a-z][\d_a-z]*)'\)/g,
     /\bcode = '([a-z][\d_a-z]*)'/g,
+    /\bcode: '([a-z][\d_a-z]*)'/g,
     /'(sync\.[_a-z]+)'/g,
   ]
   const codes = new Set<string>()
