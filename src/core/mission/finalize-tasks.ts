@@ -262,7 +262,8 @@ export function finalizeTasks(root: string, primary: Mission, autoCommit: boolea
       recordEvents(mission, events, status, finalizeRows(mission.slug, planned, wpIds.length))
     }
 
-    const written = [...(commitHere ? [] : published.map(file => join(mission.checkout, file))), ...promptEdits.map(edit => edit.path), ...(lanesWritten ? [lanesPath(mission.dir)] : []), ...(events.length > 0 ? [eventLogPath(mission.dir), snapshotPath(mission.dir)] : [])]
+    // The published copies were committed above, before any edit.
+    const written = [...promptEdits.map(edit => edit.path), ...(lanesWritten ? [lanesPath(mission.dir)] : []), ...(events.length > 0 ? [eventLogPath(mission.dir), snapshotPath(mission.dir)] : [])]
     const commit = (commitHere && written.length > 0 ? commitFiles(mission.checkout, written, `chore: planning artifacts for ${mission.slug}`) : undefined) ?? publishCommit
     return {
       commit, diverged, events, lanes: existing && sameLanes ? existing.lanes : lanes, lanesWritten, mission, missionBranch, promptsUpdated: promptEdits.map(edit => relative(mission.checkout, edit.path)), published, seeded, workPackages: wpIds,
