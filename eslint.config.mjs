@@ -1,7 +1,7 @@
 import oclif from 'eslint-config-oclif'
 
 export default [
-  {ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', '**/oclif.manifest.json']},
+  {ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', '**/oclif.manifest.json', '.stryker-tmp/**', 'reports/**']},
   ...oclif,
   {
     rules: {

@@ -1,21 +1,14 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import type {CommandOutcome} from '../core/output/render.js'
 
 import {SpecKittyCommand} from '../base-command.js'
-import {publishLifecycleEvents} from '../contributions.js'
-import {implementWorkPackage} from '../core/mission/implement.js'
-import {resolveMission} from '../core/mission/mission-handle.js'
-import {CliError, usageError} from '../core/output/cli-error.js'
 import {shellQuote} from '../core/output/shell-quote.js'
-import {autoCommitDefault, readProjectConfig} from '../core/project/project-config.js'
-import {findProjectRoot} from '../core/project/project-root.js'
-import {laneChangeEvents} from '../core/status/lifecycle-events.js'
-import {WORK_PACKAGE_ID} from '../core/tasks/task-id.js'
-import {autoCommitFlag, missionFlag} from '../flags.js'
+import {autoCommitFlag, missionFlag, wpArg} from '../flags.js'
+import {openWorkPackage} from '../open-work-package.js'
 
 export default class Implement extends SpecKittyCommand {
-  static args = {wp: Args.string({description: 'Work package id, e.g. WP01.', required: true})}
+  static args = {wp: wpArg}
   static description = `Creates (or reuses, when clean) the lane worktree .worktrees/<slug>-<lane> on branch <mission_branch>-<lane>, branching from the mission branch, which is created from the target tip if it does not exist yet. Then records planned → claimed → in_progress as one batch.
 
 Refused inside a worktree, for a WP without canonical status, for a WP in no lane, and while a dependency is not approved or done; a refusal changes nothing.`
@@ -29,14 +22,8 @@ Refused inside a worktree, for a WP without canonical status, for a WP in no lan
 
   protected async execute(): Promise<CommandOutcome> {
     const {args, flags} = await this.parseInput(Implement)
-    const wpId = args.wp.toUpperCase()
-    if (!WORK_PACKAGE_ID.test(wpId)) throw usageError('invalid_wp_id', `"${args.wp}" is not a work package id.`, 'Pass an id like WP01.')
-    const {root, worktree} = findProjectRoot(process.cwd())
-    if (worktree) throw new CliError('inside_worktree', `Run implement from the primary checkout, not from the worktree ${worktree}.`, {remediation: `cd ${shellQuote(root)}`})
-    const mission = resolveMission(root, flags.mission)
-    const autoCommit = flags['auto-commit'] ?? autoCommitDefault(readProjectConfig(root))
-    const result = implementWorkPackage(root, mission, wpId, flags.agent ?? 'user', autoCommit)
-    await publishLifecycleEvents(this.config, root, laneChangeEvents(root, mission, result.events))
+    const wpId = args.wp
+    const {mission, result} = await openWorkPackage(this.config, wpId, flags)
     return {
       document: {
         branch: result.branch,

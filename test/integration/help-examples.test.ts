@@ -1,12 +1,10 @@
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
-import {
-  chmodSync, mkdirSync, readFileSync, writeFileSync,
-} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {createMission} from '../support/missions.js'
-import {CLI, REPO_ROOT, Sandbox} from '../support/sandbox.js'
+import {REPO_ROOT, Sandbox} from '../support/sandbox.js'
 
 interface ManifestCommand {
   description?: string
@@ -49,10 +47,7 @@ describe('--help: every command has a summary, a description and examples that r
 
   it('runs every example, pasted into sh', () => {
     // `spec-kitty` on PATH is the built CLI; the examples' $TOKEN and $REFRESH are set.
-    const bin = join(sandbox.dir, 'bin')
-    mkdirSync(bin)
-    writeFileSync(join(bin, 'spec-kitty'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`)
-    chmodSync(join(bin, 'spec-kitty'), 0o755)
+    const env = sandbox.shellEnv({REFRESH: 'refresh-example', TOKEN: 'token-example'})
     const {slug} = createMission(sandbox)
     const mid8 = slug.slice(-8)
     sandbox.write('review.md', 'Please add tests.\n')
@@ -62,9 +57,7 @@ describe('--help: every command has a summary, a description and examples that r
       for (const example of commands.get(id)!.examples!) {
         const line = example.replaceAll('<%= config.bin %>', 'spec-kitty').replaceAll('demo-widgets-01J9ZK3M', slug).replaceAll('01J9ZK3M', mid8)
         const result = spawnSync('sh', ['-c', line], {
-          cwd: sandbox.repo, encoding: 'utf8', env: {
-            ...sandbox.env, PATH: `${bin}:${process.env.PATH}`, REFRESH: 'refresh-example', TOKEN: 'token-example',
-          }, timeout: 60_000,
+          cwd: sandbox.repo, encoding: 'utf8', env, timeout: 60_000,
         })
         expect(result.status, `${line}\n${result.stdout}${result.stderr}`).to.be.oneOf([0, 1])
         expect(result.stdout + result.stderr, line).not.to.match(/internal_error|usage_error|Unexpected error/)

@@ -1,10 +1,9 @@
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
-import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 
 import {STEP_TEMPLATES} from '../../src/core/agents/command-templates.js'
-import {CLI, parseJson, Sandbox} from '../support/sandbox.js'
+import {parseJson, Sandbox} from '../support/sandbox.js'
 
 /** The `spec-kitty …` lines of one step's template, in the order the agent reads them. */
 function commandsOf(step: string): string[] {
@@ -42,17 +41,14 @@ describe('the slash-command templates drive a whole mission', function () {
   after(() => sandbox.cleanup())
 
   it('specify to merge, two work packages, with only the commands the templates name', () => {
-    const bin = join(sandbox.dir, 'bin')
-    mkdirSync(bin)
-    writeFileSync(join(bin, 'spec-kitty'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`)
-    chmodSync(join(bin, 'spec-kitty'), 0o755)
+    const env = sandbox.shellEnv()
     let slug = ''
     const run = (line: string, values: Record<string, string> = {}): Record<string, unknown> => {
       let filled = line
       for (const [from, to] of Object.entries(values)) filled = filled.replaceAll(from, to)
       filled = filled.replaceAll('<slug>', slug).replaceAll('<your name>', 'claude')
       expect(filled, 'every placeholder filled').not.to.match(/<[a-z ]+>/)
-      const result = spawnSync('sh', ['-c', filled], {cwd: sandbox.repo, encoding: 'utf8', env: {...sandbox.env, PATH: `${bin}:${process.env.PATH}`}})
+      const result = spawnSync('sh', ['-c', filled], {cwd: sandbox.repo, encoding: 'utf8', env})
       expect(result.status, `${filled}\n${result.stdout}${result.stderr}`).to.equal(0)
       return filled.includes('--json') ? parseJson(result.stdout) : {}
     }

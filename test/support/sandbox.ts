@@ -1,6 +1,6 @@
 import {spawn, spawnSync} from 'node:child_process'
 import {
-  existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync,
+  chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync,
 } from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
@@ -54,6 +54,18 @@ export class Sandbox {
     }
     mkdirSync(this.repo, {recursive: true})
     mkdirSync(home, {recursive: true})
+  }
+
+  /** The environment to run shell lines in, with a `spec-kitty` on PATH that is this sandbox's CLI. */
+  shellEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    const bin = join(this.dir, 'bin')
+    if (!existsSync(join(bin, 'spec-kitty'))) {
+      mkdirSync(bin, {recursive: true})
+      writeFileSync(join(bin, 'spec-kitty'), `#!/bin/sh\nexec "${process.execPath}" "${this.bin}" "$@"\n`)
+      chmodSync(join(bin, 'spec-kitty'), 0o755)
+    }
+
+    return {...this.env, PATH: `${bin}:${process.env.PATH}`, ...extra}
   }
 
   cleanup(): void {

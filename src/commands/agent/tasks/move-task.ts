@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import type {CommandOutcome} from '../../../core/output/render.js'
 
@@ -12,11 +12,10 @@ import {eventLogPath} from '../../../core/status/event-log.js'
 import {LANES, parseLane} from '../../../core/status/lanes.js'
 import {laneChangeEvents} from '../../../core/status/lifecycle-events.js'
 import {moveTask} from '../../../core/status/move-task.js'
-import {WORK_PACKAGE_ID} from '../../../core/tasks/task-id.js'
-import {autoCommitFlag, missionFlag} from '../../../flags.js'
+import {autoCommitFlag, missionFlag, wpArg} from '../../../flags.js'
 
 export default class MoveTask extends SpecKittyCommand {
-  static args = {wp: Args.string({description: 'Work package id, e.g. WP01.', required: true})}
+  static args = {wp: wpArg}
   static description = `Appends the lane events of a move to status.events.jsonl, under the mission lock.
 
 Forward moves write one event per hop (planned → for_review = 3 events). Moving to for_review, approved or done needs every subtask the WP owns to be done (see mark-status). Backward moves are forced automatically with reason "backward rewind: A -> B". Moving to planned needs --review-feedback-file. done and canceled are terminal. --force writes one forced event and needs --note (or uses "Force move to <lane>"). A refused move writes nothing and says which guard refused it.`
@@ -44,8 +43,7 @@ Forward moves write one event per hop (planned → for_review = 3 events). Movin
     const {args, flags} = await this.parseInput(MoveTask)
     const to = parseLane(flags.to)
     if (!to) throw usageError('invalid_lane', `Unknown lane "${flags.to}".`, `Use one of: ${LANES.join(', ')} (or doing)`)
-    const wpId = args.wp.toUpperCase()
-    if (!WORK_PACKAGE_ID.test(wpId)) throw usageError('invalid_wp_id', `"${args.wp}" is not a work package id.`, 'Pass an id like WP01.')
+    const wpId = args.wp
     const {root} = findProjectRoot(process.cwd())
     const mission = resolveMission(root, flags.mission)
     const result = moveTask({

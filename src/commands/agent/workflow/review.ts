@@ -1,23 +1,22 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import type {CommandOutcome} from '../../../core/output/render.js'
 
 import {SpecKittyCommand} from '../../../base-command.js'
 import {publishLifecycleEvents, taskReferenceRegistry} from '../../../contributions.js'
 import {resolveMission} from '../../../core/mission/mission-handle.js'
-import {CliError, usageError} from '../../../core/output/cli-error.js'
+import {CliError} from '../../../core/output/cli-error.js'
 import {autoCommitDefault, readProjectConfig} from '../../../core/project/project-config.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
 import {laneChangeEvents} from '../../../core/status/lifecycle-events.js'
 import {laneOf, readMissionStatus} from '../../../core/status/mission-status.js'
 import {moveTask} from '../../../core/status/move-task.js'
-import {WORK_PACKAGE_ID} from '../../../core/tasks/task-id.js'
 import {reviewCommands, reviewPrompt} from '../../../core/workflow/prompts.js'
 import {laneDiff, workPackageBrief} from '../../../core/workflow/work-package-brief.js'
-import {autoCommitFlag, missionFlag} from '../../../flags.js'
+import {autoCommitFlag, missionFlag, wpArg} from '../../../flags.js'
 
 export default class WorkflowReview extends SpecKittyCommand {
-  static args = {wp: Args.string({description: 'Work package id, e.g. WP01.', required: true})}
+  static args = {wp: wpArg}
   static description = 'What /spec-kitty.review runs: takes a work package that waits in for_review into in_review (as the reviewer, recorded in the event log), or continues one already in_review, and prints the review prompt: the WP\'s instructions, the requirements and success criteria it is checked against, its subtasks, the lane\'s changes against the mission branch (stat and patch, cut at 200 KB), and the two ways to conclude: approve, or send it back to planned with a feedback file (stored as review-cycle-N.md and referenced by the event, as Spec Kitty does).'
   static examples = ['<%= config.bin %> agent workflow review WP01 --mission demo-widgets-01J9ZK3M --agent reviewer-renata', '<%= config.bin %> agent workflow review WP01 --mission demo-widgets-01J9ZK3M --agent reviewer-renata --json']
   static flags = {
@@ -29,8 +28,7 @@ export default class WorkflowReview extends SpecKittyCommand {
 
   protected async execute(): Promise<CommandOutcome> {
     const {args, flags} = await this.parseInput(WorkflowReview)
-    const wpId = args.wp.toUpperCase()
-    if (!WORK_PACKAGE_ID.test(wpId)) throw usageError('invalid_wp_id', `"${args.wp}" is not a work package id.`, 'Pass an id like WP01.')
+    const wpId = args.wp
     const {root} = findProjectRoot(process.cwd())
     const mission = resolveMission(root, flags.mission)
     const agent = flags.agent ?? 'user'
