@@ -145,13 +145,16 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
       })
     }
 
+    // The claim is recorded last, once the workspace is ready: a refusal before it writes no event.
+    const recordClaim = (): void => {
+      if (events.length === 0) return
+      recordEvents(mission, events, status)
+      if (autoCommit) commitFiles(mission.checkout, [eventLogPath(mission.dir), snapshotPath(mission.dir)], `chore: ${wpId} claimed for implementation`)
+    }
+
     // Planning-artifact WPs are done in the primary checkout, as Spec Kitty does: no lane worktree.
     if (lane.lane_id === PLANNING_LANE) {
-      if (events.length > 0) {
-        recordEvents(mission, events, status)
-        if (autoCommit) commitFiles(mission.checkout, [eventLogPath(mission.dir), snapshotPath(mission.dir)], `chore: ${wpId} claimed for implementation`)
-      }
-
+      recordClaim()
       return {
         branch: currentBranch(root) ?? 'HEAD', events, laneId: lane.lane_id, missionBranchCreated: false, status: 'primary', upstreamMerged: [], worktree: root,
       }
@@ -180,10 +183,7 @@ export function implementWorkPackage(root: string, mission: Mission, wpId: strin
     }
 
     const upstreamMerged = mergeUpstreamLanes(root, worktree, manifest, lane)
-    if (events.length > 0) {
-      recordEvents(mission, events, status)
-      if (autoCommit) commitFiles(mission.checkout, [eventLogPath(mission.dir), snapshotPath(mission.dir)], `chore: ${wpId} claimed for implementation`)
-    }
+    recordClaim()
 
     return {
       branch, events, laneId: lane.lane_id, missionBranchCreated, status: created ? 'created' : 'reused', upstreamMerged, worktree,

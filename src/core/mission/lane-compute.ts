@@ -180,19 +180,19 @@ function transitiveDeps(deps: ReadonlyMap<string, ReadonlySet<string>>): Map<str
   return reach
 }
 
+/** Each lane's depth in the lane graph (0 without upstream lanes); the graph is acyclic by now. */
 function laneDepths(laneIds: string[], laneDeps: ReadonlyMap<string, ReadonlySet<string>>): Map<string, number> {
   const depths = new Map<string, number>()
-  const depth = (id: string, path: Set<string>): number => {
-    if (depths.has(id)) return depths.get(id)!
-    if (path.has(id)) return 0
-    path.add(id)
-    const upstream = [...(laneDeps.get(id) ?? [])].filter(dep => dep !== id)
-    depths.set(id, upstream.length === 0 ? 0 : 1 + Math.max(...upstream.map(dep => depth(dep, path))))
-    path.delete(id)
+  const depth = (id: string): number => {
+    if (!depths.has(id)) {
+      const upstream = [...(laneDeps.get(id) ?? [])]
+      depths.set(id, upstream.length === 0 ? 0 : 1 + Math.max(...upstream.map(dep => depth(dep))))
+    }
+
     return depths.get(id)!
   }
 
-  for (const id of laneIds) depth(id, new Set())
+  for (const id of laneIds) depth(id)
   return depths
 }
 

@@ -20,10 +20,14 @@ export interface PlanSetup {
 
 const friendlyNameOf = (mission: Mission): string => String(mission.meta.friendly_name ?? mission.slug)
 
+/** A planning file where the mission keeps it: its status surface's copy, else the primary one. */
+export const planningFile = (mission: Mission, name: string): string =>
+  [join(mission.dir, name), join(mission.primaryDir, name)].find(candidate => existsSync(candidate)) ?? join(mission.primaryDir, name)
+
 /** Whether a mission file says more than its scaffold (missing, empty or untouched count as not written). */
 export function isWritten(mission: Mission, name: 'plan.md' | 'spec.md'): boolean {
-  const path = [join(mission.dir, name), join(mission.primaryDir, name)].find(candidate => existsSync(candidate))
-  if (!path) return false
+  const path = planningFile(mission, name)
+  if (!existsSync(path)) return false
   const text = readFileSync(path, 'utf8')
   const scaffold = name === 'spec.md' ? specScaffold(friendlyNameOf(mission), mission.slug) : planScaffold(friendlyNameOf(mission), mission.slug)
   return text.trim() !== '' && text !== scaffold

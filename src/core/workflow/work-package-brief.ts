@@ -1,5 +1,5 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {join, relative} from 'node:path'
+import {relative} from 'node:path'
 import {parse} from 'yaml'
 
 import type {Mission} from '../mission/mission-handle.js'
@@ -7,6 +7,7 @@ import type {TaskReferenceRegistry} from '../tasks/task-reference-registry.js'
 
 import {git} from '../git/git.js'
 import {laneBranch, readLanesManifest} from '../mission/lanes-manifest.js'
+import {planningFile} from '../mission/setup-plan.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
 import {splitFrontmatter} from '../tasks/work-package-files.js'
 
@@ -25,11 +26,6 @@ export interface WorkPackageBrief {
   successCriteria: string[]
   title: null | string
   wpId: string
-}
-
-function planningFile(mission: Mission, name: string): string {
-  const path = [join(mission.dir, name), join(mission.primaryDir, name)].find(candidate => existsSync(candidate)) ?? join(mission.primaryDir, name)
-  return path
 }
 
 function requirementRefs(frontmatter: string | undefined): string[] {
