@@ -53,7 +53,7 @@ export async function preflightChecks(config: Config): Promise<Array<PreflightCh
  */
 export async function publishLifecycleEvents(config: Config, root: string, events: LifecycleEvent[]): Promise<void> {
   const orphans = orphanedEvents(root)
-  const replayed = orphans.missions.flatMap(({events: lost, missionSlug}) => laneChangeEvents(root, {slug: missionSlug}, lost))
+  const replayed = orphans.missions.flatMap(({dir, events: lost, missionSlug}) => laneChangeEvents(root, {dir, slug: missionSlug}, lost))
   if (replayed.length + events.length > 0) await config.runHook<'lifecycle-events', SpecKittyHooks>('lifecycle-events', {apiVersion: API_VERSION, events: [...replayed, ...events]})
   orphans.done()
   clearOwnJournals()

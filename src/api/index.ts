@@ -6,7 +6,7 @@
 import type {Hook, Interfaces} from '@oclif/core'
 
 /** Bumped on any breaking change of the types below. Plugins compare it with `apiVersion`. */
-export const API_VERSION = 1
+export const API_VERSION = 2
 
 // ---------------------------------------------------------------------------------------------
 // runtime: mechanisms the core lends plugins
@@ -28,6 +28,10 @@ export interface SpecKittyRuntime {
   apiVersion: number
   /** An expected failure with a stable code, rendered as the core renders its own (exit 1, or 2 for bad usage). */
   error(code: string, message: string, options?: {exitCode?: 1 | 2; fields?: Record<string, unknown>; remediation?: string}): Error
+  /** The root of the spec-kitty project `cwd` is in (a lane worktree resolves to its primary checkout), or undefined outside any. */
+  findProjectRoot(cwd: string): string | undefined
+  /** A read-only git command in `cwd` under the core's hardened git environment (no prompts, no hooks); never throws. */
+  gitRead(args: readonly string[], cwd: string): Promise<{code: number; stdout: string}>
   /** The project's `.kittify/config.yaml` as parsed YAML (`{}` when missing); a broken file throws `invalid_config`. */
   readProjectConfig(root: string): Record<string, unknown>
   /** Run a command body under the output contract: one JSON document with --json, exit codes 0/1/2, errors with code and remediation. */
@@ -197,14 +201,19 @@ export type MergePreflightChecksContext = {
 // lifecycle events (emitted by the core, consumed by plugin-sync)
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A Spec Kitty domain event, in the vocabulary of the hosted service's contract: a work package
+ * was created, changed lane, was assigned, got a history entry or saw a dependency done; a feature
+ * (a mission) was created or completed. Payloads carry the contract's keys and nothing else.
+ */
 export interface LifecycleEvent {
-  /** Envelope event type: MissionCreated, WPStatusChanged, HistoryAdded. */
-  eventType: 'HistoryAdded' | 'MissionCreated' | 'WPStatusChanged'
-  aggregateType: 'Mission' | 'WorkPackage'
+  eventType: 'DependencyResolved' | 'FeatureCompleted' | 'FeatureCreated' | 'HistoryAdded' | 'WPAssigned' | 'WPCreated' | 'WPStatusChanged'
+  /** `WorkPackage` (aggregateId `WPnn`) or `Feature` (aggregateId the mission slug). */
+  aggregateType: 'Feature' | 'WorkPackage'
   aggregateId: string
-  /** When it happened (the local event's `at`). */
+  /** When it happened (a lane event's own `at`, not when it was handed over). */
   occurredAt: string
-  /** The local status event id, when there is one. */
+  /** The local status event id that caused it, when there is one. */
   causationId: null | string
   payload: Record<string, unknown>
   projectRoot: string

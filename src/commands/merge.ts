@@ -5,6 +5,7 @@ import type {CommandOutcome} from '../core/output/render.js'
 import {SpecKittyCommand} from '../base-command.js'
 import {preflightChecks, publishLifecycleEvents} from '../contributions.js'
 import {assertWorkingRepository} from '../core/git/repository.js'
+import {pythonIsoTimestamp} from '../core/io/clock.js'
 import {
   buildMergeContext, MERGE_STRATEGIES, mergeStatePath, type MergeStrategy,
 } from '../core/merge/merge-context.js'
@@ -20,7 +21,7 @@ import {ExitCode} from '../core/output/exit-codes.js'
 import {shellQuote} from '../core/output/shell-quote.js'
 import {readProjectConfig} from '../core/project/project-config.js'
 import {findProjectRoot} from '../core/project/project-root.js'
-import {laneChangeEvents} from '../core/status/lifecycle-events.js'
+import {featureCompleted, laneChangeEvents} from '../core/status/lifecycle-events.js'
 import {branchFlag, missionFlag} from '../flags.js'
 
 export default class Merge extends SpecKittyCommand {
@@ -84,7 +85,8 @@ An interrupted merge continues with --resume or is discarded with --abort (refs 
     }
 
     const {events, result} = executeMerge(root, mission, ctx, {keepBranch: flags['keep-branch'], keepWorktree: flags['keep-worktree']})
-    await publishLifecycleEvents(this.config, root, laneChangeEvents(root, mission, events))
+    const totalWps = new Set(ctx.lanes.flatMap(lane => lane.wpIds)).size
+    await publishLifecycleEvents(this.config, root, [...laneChangeEvents(root, mission, events), featureCompleted(root, mission.slug, totalWps, pythonIsoTimestamp())])
     return {document: mergeDocument(report, ctx, false, result), exitCode: ExitCode.ok, human: mergeHumanLines(report, ctx, false, result)}
   }
 }

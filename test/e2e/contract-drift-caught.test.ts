@@ -71,7 +71,7 @@ describe('contract_drift_caught', function () {
 
   it('the server received every lifecycle event of the run', () => {
     expect(server.received.map(envelope => envelope.event_type)).to.deep.equal([
-      'MissionCreated', 'WPStatusChanged', 'WPStatusChanged', 'WPStatusChanged', 'WPStatusChanged', 'HistoryAdded', 'HistoryAdded',
+      'FeatureCreated', 'WPCreated', 'WPCreated', 'WPStatusChanged', 'WPAssigned', 'WPStatusChanged', 'HistoryAdded', 'HistoryAdded',
     ])
   })
 

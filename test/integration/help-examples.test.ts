@@ -13,7 +13,7 @@ interface ManifestCommand {
 }
 
 /** Our own commands (the core's and plugin-sync's), in the order a mission's life runs them. */
-const LIFE_ORDER = ['init', 'agent:mission:create', 'agent:mission:setup-plan', 'agent:mission:finalize-tasks', 'agent:tasks:list-tasks', 'agent:tasks:status', 'agent:tasks:move-task', 'agent:tasks:mark-status', 'next', 'implement', 'agent:workflow:implement', 'agent:workflow:review', 'accept', 'merge', 'auth:login', 'auth:status', 'sync:status', 'sync:now', 'auth:logout']
+const LIFE_ORDER = ['init', 'agent:mission:create', 'agent:mission:setup-plan', 'agent:mission:finalize-tasks', 'agent:tasks:list-tasks', 'agent:tasks:status', 'agent:tasks:move-task', 'agent:tasks:mark-status', 'next', 'implement', 'agent:workflow:implement', 'agent:workflow:review', 'accept', 'merge', 'auth:login', 'auth:status', 'sync:status', 'sync:watch', 'sync:now', 'auth:logout']
 
 function ownCommands(): Map<string, ManifestCommand> {
   const manifests = [join(REPO_ROOT, 'oclif.manifest.json'), join(REPO_ROOT, 'plugins', 'plugin-sync', 'oclif.manifest.json')]

@@ -50,15 +50,18 @@ describe('JSON contracts of implement, merge --abort, auth and sync', function (
     expect(json(sandbox.cli(['sync', 'status', '--json']), 'sync-status')).to.include({enabled: false, flag: false})
     const disabled = json(sandbox.cli(['sync', 'now', '--json']), 'error', 1)
     expect(disabled.error).to.include({code: 'sync_disabled'})
-    const login = json(sandbox.cli(['auth', 'login', '--server', server.url, '--token', 'good-token', '--json']), 'auth-status')
+    const login = json(await sandbox.cliAsync(['auth', 'login', '--server', server.url, '--token', 'good-token', '--json']), 'auth-status')
     expect(JSON.stringify(login)).not.to.contain('good-token')
     expect(json(sandbox.cli(['auth', 'status', '--json']), 'auth-status')).to.include({logged_in: true, refreshable: false})
     // The final sync of create delivers its event; sync now then finds the queue empty.
     const created = await sandbox.cliAsync(['agent', 'mission', 'create', 'synced', '--json'], {env})
     expect(created.code, created.stderr).to.equal(0)
-    expect(server.received.map(envelope => envelope.event_type)).to.include('MissionCreated')
+    expect(server.received.map(envelope => envelope.event_type)).to.include('FeatureCreated')
     expect(json(sandbox.cli(['sync', 'status', '--json'], {env}), 'sync-status')).to.include({enabled: true, queue_depth: 0})
-    expect(json(await sandbox.cliAsync(['sync', 'now', '--json'], {env}), 'sync-now')).to.deep.equal({queue_depth: 0, rejected: 0, sent: 0})
+    const drained = json(await sandbox.cliAsync(['sync', 'now', '--json'], {env}), 'sync-now')
+    expect(drained).to.deep.equal({
+      queue_depth: 0, rejected: 0, sent: 0, set_aside: 0,
+    })
     expect(json(sandbox.cli(['auth', 'logout', '--json']), 'auth-logout')).to.deep.equal({logged_out: true})
     expect(json(sandbox.cli(['auth', 'logout', '--json']), 'auth-logout')).to.deep.equal({logged_out: false})
   })

@@ -1,9 +1,8 @@
 import {expect} from 'chai'
-import {spawnSync} from 'node:child_process'
 import {readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {CLI, Sandbox} from '../support/sandbox.js'
+import {Sandbox} from '../support/sandbox.js'
 import {SyncTestServer} from '../support/sync-server.js'
 
 const TOKEN = 'tok-5ecret-4c3ss'
@@ -25,11 +24,10 @@ describe('secrets', function () {
     sandbox.cleanup()
   })
 
-  it('--token-stdin keeps the token off the command line, even under DEBUG=*', () => {
-    const login = spawnSync(process.execPath, [CLI, 'auth', 'login', '--server', server.url, '--token-stdin', '--json'], {
-      cwd: sandbox.repo, encoding: 'utf8', env: {...sandbox.env, DEBUG: '*'}, input: `${TOKEN}\n`,
-    })
-    expect(login.status, login.stderr.slice(-500)).to.equal(0)
+  it('--token-stdin keeps the token off the command line, even under DEBUG=*', async () => {
+    server.tokens.add(TOKEN)
+    const login = await sandbox.cliAsync(['auth', 'login', '--server', server.url, '--token-stdin', '--json'], {env: {DEBUG: '*'}, input: `${TOKEN}\n`})
+    expect(login.code, login.stderr.slice(-500)).to.equal(0)
     expect(login.stderr.length, 'DEBUG=* did log').to.be.greaterThan(0)
     expect(login.stdout + login.stderr).not.to.contain(TOKEN)
     const session = join(String(sandbox.env.SPEC_KITTY_CONFIG_DIR), 'session.json')
@@ -47,8 +45,9 @@ describe('secrets', function () {
       expect(result.stdout + result.stderr).not.to.contain(TOKEN)
     }
 
-    expect(sandbox.cli(['auth', 'login', '--server', server.url, '--token', TOKEN]).code).to.equal(0)
-    server.fault = 'upgrade-401'
+    server.tokens.add(TOKEN)
+    expect((await sandbox.cliAsync(['auth', 'login', '--server', server.url, '--token', TOKEN])).code).to.equal(0)
+    server.fault = '401'
     const env = {SPEC_KITTY_ENABLE_SAAS_SYNC: '1'}
     for (const args of [['agent', 'mission', 'create', 'demo', '--json'], ['sync', 'now', '--json'], ['sync', 'status'], ['auth', 'status']]) {
       // eslint-disable-next-line no-await-in-loop -- the in-process server must keep answering

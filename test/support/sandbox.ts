@@ -80,9 +80,11 @@ export class Sandbox {
     return {code: result.status ?? -1, stderr: result.stderr, stdout: result.stdout}
   }
 
-  cliAsync(args: readonly string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): Promise<CliResult> {
+  /** Run the built CLI as a subprocess without blocking this process (an in-process server keeps answering). */
+  cliAsync(args: readonly string[], options: {cwd?: string; env?: NodeJS.ProcessEnv; input?: string} = {}): Promise<CliResult> {
     return new Promise(done => {
       const child = spawn(process.execPath, [this.bin, ...args], {cwd: options.cwd ?? this.repo, env: {...this.env, ...options.env}})
+      child.stdin.end(options.input ?? '')
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', chunk => {

@@ -14,8 +14,8 @@ for (const file of readdirSync(SCHEMAS)) ajv.addSchema(JSON.parse(readFileSync(j
 /** The names of every schema in schemas/ (`error` for schemas/error.schema.json). */
 export const schemaNames = (): string[] => readdirSync(SCHEMAS).map(file => file.replace(/\.schema\.json$/, ''))
 
-/** Throw with ajv's errors unless `document` matches `schemas/<name>.schema.json`. */
-export function assertSchema(name: string, document: unknown): void {
+/** Why `document` does not match `schemas/<name>.schema.json`, or undefined when it does. */
+export function schemaErrors(name: string, document: unknown): string | undefined {
   let validate = compiled.get(name)
   if (!validate) {
     const {$id} = JSON.parse(readFileSync(join(SCHEMAS, `${name}.schema.json`), 'utf8')) as {$id: string}
@@ -24,5 +24,11 @@ export function assertSchema(name: string, document: unknown): void {
     compiled.set(name, validate)
   }
 
-  if (!validate(document)) throw new Error(`${name}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(document, null, 2)}`)
+  return validate(document) ? undefined : ajv.errorsText(validate.errors)
+}
+
+/** Throw with ajv's errors unless `document` matches `schemas/<name>.schema.json`. */
+export function assertSchema(name: string, document: unknown): void {
+  const errors = schemaErrors(name, document)
+  if (errors !== undefined) throw new Error(`${name}: ${errors}\n${JSON.stringify(document, null, 2)}`)
 }

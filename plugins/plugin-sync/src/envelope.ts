@@ -9,22 +9,44 @@ import {monotonicFactory} from 'ulid'
 import {runtime} from './runtime.js'
 import {stateDir} from './sync-paths.js'
 
-/** Version of schemas/event-envelope.schema.json that these envelopes follow. */
-export const ENVELOPE_SCHEMA_VERSION = '1.0.0'
+/**
+ * The envelope's `schema_version`: the one Spec Kitty 3.2.0's events model writes, so the hosted
+ * service reads ours as it reads the Python CLI's (schemas/event-envelope.schema.json).
+ */
+export const ENVELOPE_SCHEMA_VERSION = '3.0.0'
 
+/** One event as the hosted contract wants it (required fields first, then the optional ones). */
 export interface EventEnvelope {
   aggregate_id: string
-  aggregate_type: string
+  aggregate_type: 'Feature' | 'WorkPackage'
+  build_id: string
   causation_id: null | string
   correlation_id: string
   event_id: string
   event_type: string
+  git_branch: null | string
+  head_commit_sha: null | string
   lamport_clock: number
   node_id: string
   payload: Record<string, unknown>
+  project_slug: null | string
   project_uuid: string
+  repo_slug: null | string
   schema_version: string
+  team_slug: string
   timestamp: string
+}
+
+/** Where the events of one project come from: its identity and its git state at queue time. */
+export interface EventSource {
+  build_id: string
+  git_branch: null | string
+  head_commit_sha: null | string
+  project_slug: null | string
+  /** Empty when the project has none: its events then stay local (never queued). */
+  project_uuid: string
+  repo_slug: null | string
+  team_slug: string
 }
 
 const nextId = monotonicFactory()
@@ -60,50 +82,48 @@ function tickClock(count: number, env: NodeJS.ProcessEnv): number {
   return value + 1
 }
 
-/** `project.uuid` of the project's config.yaml, read by the core's reader ('' when absent or unreadable). */
-function projectUuid(projectRoot: string): string {
-  try {
-    const uuid = (runtime().readProjectConfig(projectRoot).project as undefined | {uuid?: unknown})?.uuid
-    return typeof uuid === 'string' ? uuid : ''
-  } catch {
-    return '' // a broken config.yaml is the command's to report, not the envelope's
-  }
-}
-
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 
 /**
- * The envelope of a local event gets an id derived from that event's id: its time part, then 16
- * characters of a hash. The same local event handed over twice (a crashed command's events are
- * replayed) becomes the same outbox file and one event at the server, which dedupes by event_id.
+ * The envelope of a local event gets an id derived from that event's id, its type and aggregate:
+ * the event's time part, then 16 characters of a hash. The same local event handed over twice (a
+ * crashed command's events are replayed) becomes the same outbox file and one event at the server,
+ * which dedupes by event_id; the several envelopes one lane change makes (a status change and an
+ * assignment) stay distinct.
  */
-export function envelopeIdFor(causationId: null | string): string | undefined {
+export function envelopeIdFor(causationId: null | string, eventType = '', aggregateId = ''): string | undefined {
   if (causationId === null || !ULID.test(causationId.toUpperCase())) return undefined
-  const digest = createHash('sha256').update(`spec-kitty-envelope:${causationId.toUpperCase()}`).digest()
+  const digest = createHash('sha256').update(`spec-kitty-envelope:${causationId.toUpperCase()}:${eventType}:${aggregateId}`).digest()
   let random = ''
   for (let i = 0; i < 16; i++) random += CROCKFORD[digest[i] % 32]
   return causationId.toUpperCase().slice(0, 10) + random
 }
 
-export function buildEnvelopes(events: readonly LifecycleEvent[], env: NodeJS.ProcessEnv = process.env): EventEnvelope[] {
+export function buildEnvelopes(events: readonly LifecycleEvent[], source: EventSource, env: NodeJS.ProcessEnv = process.env): EventEnvelope[] {
   if (events.length === 0) return []
   const first = tickClock(events.length, env)
   const node = nodeId()
   return events.map((event, i) => {
-    const eventId = envelopeIdFor(event.causationId) ?? nextId()
+    const eventId = envelopeIdFor(event.causationId, event.eventType, event.aggregateId) ?? nextId()
     return {
       aggregate_id: event.aggregateId,
       aggregate_type: event.aggregateType,
+      build_id: source.build_id,
       causation_id: event.causationId,
       correlation_id: event.causationId ?? eventId,
       event_id: eventId,
       event_type: event.eventType,
+      git_branch: source.git_branch,
+      head_commit_sha: source.head_commit_sha,
       lamport_clock: first + i,
       node_id: node,
       payload: event.payload,
-      project_uuid: projectUuid(event.projectRoot),
+      project_slug: source.project_slug,
+      project_uuid: source.project_uuid,
+      repo_slug: source.repo_slug,
       schema_version: ENVELOPE_SCHEMA_VERSION,
+      team_slug: source.team_slug,
       timestamp: event.occurredAt,
     }
   })

@@ -1,10 +1,9 @@
 import {drainOutbox} from './drain.js'
 import {queuedThisInvocation, sessionProblemThisInvocation} from './invocation.js'
-import {Outbox} from './outbox.js'
+import {outboxOf} from './outbox.js'
 import {SessionFileError} from './session.js'
 import {emitSyncDiagnostic, SyncFailure} from './sync-diagnostic.js'
 import {activeSession, syncFlagOn} from './sync-gate.js'
-import {outboxDir} from './sync-paths.js'
 
 const ATTEMPTS = 3
 const BACKOFF_MS = [250, 750]
@@ -52,7 +51,7 @@ export async function finalSync(bindRuntime: () => Promise<unknown>): Promise<vo
   }
 
   if (!session) return
-  const outbox = new Outbox(outboxDir(session.server, session.account))
+  const outbox = outboxOf(session)
   if (outbox.ids().length === 0) return // the fast path: one readdir
   await bindRuntime() // the core's lock and durable write, loaded only now that there is work
   const release = outbox.tryDrainLock()

@@ -6,8 +6,17 @@ import {join} from 'node:path'
 import type {EventEnvelope} from './envelope.js'
 
 import {runtime} from './runtime.js'
+import {type Session, sessionAccount} from './session.js'
+import {outboxDir} from './sync-paths.js'
 
 const EVENT_FILE = /^[0-9A-HJKMNP-TV-Z]{26}\.json$/
+const REJECTIONS = '.rejections'
+const SET_ASIDE = 'set-aside'
+/** A rejection this many times over sets the event aside. */
+export const MAX_REJECTIONS = 5
+
+/** A reason from a server on one line, without control characters, bounded. */
+const oneLine = (text: string): string => [...text].map(c => (c < ' ' || c === '\u007F' ? ' ' : c)).join('').slice(0, 2000)
 
 /**
  * The durable outbox: one file per event, written atomically before any network attempt, named by
@@ -47,22 +56,79 @@ export class Outbox {
     }
   }
 
+  /** The server took it (or already had it): the event and its rejection record go. */
   remove(id: string): void {
     rmSync(this.file(id), {force: true})
+    rmSync(this.file(id, REJECTIONS), {force: true})
   }
 
-  /** Keep a rejected event in `rejected/` with the server's reason, out of the drain order. */
-  reject(id: string, reason: string): void {
-    const dir = join(this.dir, 'rejected')
+  /**
+   * The server rejected the event: it stays queued, with the reason and how many times. After
+   * MAX_REJECTIONS it is set aside, so one bad event cannot keep failing every final sync.
+   */
+  noteRejection(id: string, reason: string): number {
+    const count = (this.rejection(id)?.retry_count ?? 0) + 1
+    if (count >= MAX_REJECTIONS) {
+      this.setAside(id, `rejected ${count} times; last reason: ${reason}`)
+    } else {
+      runtime().writeFileAtomic(this.file(id, REJECTIONS), JSON.stringify({at: new Date().toISOString(), reason: oneLine(reason), retry_count: count}) + '\n')
+    }
+
+    return count
+  }
+
+  rejection(id: string): undefined | {reason: string; retry_count: number} {
+    try {
+      const record = JSON.parse(readFileSync(this.file(id, REJECTIONS), 'utf8')) as {reason?: unknown; retry_count?: unknown}
+      return {reason: String(record.reason ?? ''), retry_count: Number(record.retry_count) || 0}
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Queued events the server has rejected at least once, with reason and count. */
+  rejected(): Array<{event_id: string; reason: string; retry_count: number}> {
+    return this.ids().flatMap(id => {
+      const record = this.rejection(id)
+      return record ? [{event_id: id, ...record}] : []
+    })
+  }
+
+  /** Take an event out of the drain order for good, with the reason; `sync status` lists it. */
+  setAside(id: string, reason: string): void {
+    const dir = join(this.dir, SET_ASIDE)
     mkdirSync(dir, {recursive: true})
-    runtime().writeFileAtomic(join(dir, `${id}.reason`), `${[...reason].map(c => (c < ' ' || c === '\u007F' ? ' ' : c)).join('').slice(0, 2000)}\n`)
+    runtime().writeFileAtomic(join(dir, `${id}.reason`), `${oneLine(reason)}\n`)
     renameSync(this.file(id), join(dir, `${id}.json`))
+    rmSync(this.file(id, REJECTIONS), {force: true})
+  }
+
+  setAsideEvents(): Array<{event_id: string; reason: string}> {
+    const dir = join(this.dir, SET_ASIDE)
+    let names: string[]
+    try {
+      names = readdirSync(dir)
+    } catch {
+      return []
+    }
+
+    return names.filter(name => EVENT_FILE.test(name)).sort().map(name => {
+      const id = name.slice(0, 26)
+      let reason = ''
+      try {
+        reason = readFileSync(join(dir, `${id}.reason`), 'utf8').trim()
+      } catch {
+        // a reason lost with a crash between the two writes: the event itself is kept
+      }
+
+      return {event_id: id, reason}
+    })
   }
 
   /** An event's file; the id must be a ULID, so no value from anywhere can name another path. */
-  private file(id: string): string {
+  private file(id: string, extension = '.json'): string {
     if (!EVENT_FILE.test(`${id}.json`)) throw new Error(`not an outbox event id: ${JSON.stringify(id).slice(0, 60)}`)
-    return join(this.dir, `${id}.json`)
+    return join(this.dir, `${id}${extension}`)
   }
 
   oldestQueuedAt(): null | string {
@@ -81,3 +147,6 @@ export class Outbox {
     return runtime().tryLock(join(this.dir, 'drain.lock'))
   }
 }
+
+/** The outbox of a session's identity (server, user, team). */
+export const outboxOf = (session: Session, env: NodeJS.ProcessEnv = process.env): Outbox => new Outbox(outboxDir(session.server, sessionAccount(session), env))

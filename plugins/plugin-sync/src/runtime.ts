@@ -1,7 +1,7 @@
 import type {SpecKittyRuntime, SpecKittyRuntimeProvider} from 'spec-kitty/api'
 
 /** The API version whose runtime this plugin was written against. */
-const NEEDS_API = 1
+const NEEDS_API = 2
 let bound: SpecKittyRuntime | undefined
 
 /**

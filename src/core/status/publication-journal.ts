@@ -63,7 +63,7 @@ function abandoned(dir: string, name: string, pid: string, ns: string): boolean 
  * The events of journals whose writers died, limited to those that reached their mission's log, in
  * log order per mission. Each journal is removed by `done()`, after the caller handed them over.
  */
-export function orphanedEvents(root: string): {done: () => void; missions: Array<{events: StatusEvent[]; missionSlug: string}>} {
+export function orphanedEvents(root: string): {done: () => void; missions: Array<{dir: string; events: StatusEvent[]; missionSlug: string}>} {
   const dir = journalDir(root)
   let names: string[]
   try {
@@ -91,19 +91,21 @@ export function orphanedEvents(root: string): {done: () => void; missions: Array
     }
   }
 
-  const missions: Array<{events: StatusEvent[]; missionSlug: string}> = []
+  const missions: Array<{dir: string; events: StatusEvent[]; missionSlug: string}> = []
   for (const [missionSlug, {events, paths}] of bySlug) {
     let inLog: Set<string>
+    let missionDir: string
     try {
       // Where the mission's log lives now: its coordination worktree's copy, if it has one.
-      inLog = new Set(readEventLog(resolveMission(root, missionSlug).dir).map(record => record.eventId))
+      missionDir = resolveMission(root, missionSlug).dir
+      inLog = new Set(readEventLog(missionDir).map(record => record.eventId))
     } catch {
       continue // an unreadable log: keep the journal until the log can be read again
     }
 
     settled.push(...paths)
     const reached = events.filter(event => inLog.has(event.event_id))
-    if (reached.length > 0) missions.push({events: reached, missionSlug})
+    if (reached.length > 0) missions.push({dir: missionDir, events: reached, missionSlug})
   }
 
   return {

@@ -76,6 +76,18 @@ export class TaskDocument implements TaskDocumentView {
     return this.lines.map((line, i) => line + this.terminators[i]).join('')
   }
 
+  /** The title a WP's section heading gives it (`## WP01: Setup` → `Setup`), or undefined. */
+  sectionTitle(wpId: string): string | undefined {
+    for (const [index, line] of this.lines.entries()) {
+      const heading = WP_HEADING.exec(line)
+      if (!heading || this.fenced[index] || `WP${heading[2]}` !== wpId) continue
+      const title = line.slice(heading[0].length).replaceAll('**', '').replace(/^[\s:.\u2013\u2014-]+/, '').trim()
+      return title || undefined
+    }
+
+    return undefined
+  }
+
   wpOfLine(line: number): string | undefined {
     return this.sectionOfLine[line]
   }

@@ -95,18 +95,21 @@ describe('fuzz: hostile values in meta.json, lanes.json and ack frames never tou
     const server = await new SyncTestServer().listen()
     const outbox = new Outbox(join(sandbox.dir, 'home', 'outbox'))
     const session = {
-      access_token: 'good-token', account: 'fuzz', expires_at: null, refresh_token: null, server: server.url,
+      access_expires_at: null, access_token: 'good-token', refresh_expires_at: null, refresh_token: null, server: server.url, team_slug: 'team-a', teams: ['team-a'], user: null,
+    }
+    const source = {
+      build_id: 'unknown', git_branch: null, head_commit_sha: null, project_slug: null, project_uuid: '0b5f3a52-4c1e-4d7a-9a43-2f6d3c1b8e90', repo_slug: null, team_slug: 'team-a',
     }
     const stateBefore = () => fileTreeFingerprint(sandbox.repo) + around()
     try {
-      const status = fc.constantFrom('accepted', 'duplicate', 'rejected', 'pending', 42, null)
+      const status = fc.constantFrom('success', 'accepted', 'duplicate', 'rejected', 'pending', 42, null)
       await fc.assert(fc.asyncProperty(fc.array(fc.record({event_id: hostileValue(sandbox.dir), reason: fc.oneof(fc.string(), fc.jsonValue()), status}), {maxLength: 8}), fc.boolean(), async (frames, includeReal) => {
         outbox.append(buildEnvelopes([1, 2, 3].map(n => ({
           aggregateId: `WP0${n}`, aggregateType: 'WorkPackage' as const, causationId: null, eventType: 'WPStatusChanged' as const, occurredAt: new Date().toISOString(), payload: {n}, projectRoot: sandbox.repo,
-        }))))
+        })), source))
         const queuedBefore = new Set(outbox.ids())
         const before = stateBefore()
-        server.ackOverride = events => [...frames, ...(includeReal ? [{event_id: events[0].event_id, status: 'accepted'}] : [])]
+        server.ackOverride = events => [...frames, ...(includeReal ? [{event_id: events[0].event_id, status: 'success'}] : [])]
         try {
           await drainOutbox(outbox, session, AbortSignal.timeout(10_000))
         } catch (error) {
@@ -115,8 +118,10 @@ describe('fuzz: hostile values in meta.json, lanes.json and ack frames never tou
 
         expect(stateBefore()).to.equal(before)
         for (const id of outbox.ids()) expect(queuedBefore.has(id), `${id} appeared in the outbox`).to.equal(true)
-        const rejected = join(outbox.dir, 'rejected')
-        for (const name of existsSync(rejected) ? readdirSync(rejected) : []) expect(name).to.match(/^[0-9A-HJKMNP-TV-Z]{26}\.(json|reason)$/)
+        // Rejection records and set-aside events are named by the ids of this outbox's events only.
+        for (const name of readdirSync(outbox.dir)) expect(name).to.match(/^([0-9A-HJKMNP-TV-Z]{26}\.(json|rejections)|set-aside)$/)
+        const aside = join(outbox.dir, 'set-aside')
+        for (const name of existsSync(aside) ? readdirSync(aside) : []) expect(name).to.match(/^[0-9A-HJKMNP-TV-Z]{26}\.(json|reason)$/)
       }), {numRuns: RUNS})
     } finally {
       await server.close()

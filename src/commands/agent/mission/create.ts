@@ -7,6 +7,7 @@ import {SpecKittyCommand} from '../../../base-command.js'
 import {publishLifecycleEvents} from '../../../contributions.js'
 import {assertKebabSlug, createMission} from '../../../core/mission/mission-create.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
+import {featureCreated} from '../../../core/status/lifecycle-events.js'
 import {branchFlag} from '../../../flags.js'
 
 export default class MissionCreate extends SpecKittyCommand {
@@ -45,11 +46,7 @@ Like Spec Kitty 3.2, it also creates the mission's coordination branch kitty/mis
       targetBranch: flags['target-branch'],
     })
     const {meta} = created
-    await publishLifecycleEvents(this.config, root, [
-      {
-        aggregateId: String(meta.mission_id), aggregateType: 'Mission', causationId: null, eventType: 'MissionCreated', occurredAt: String(meta.created_at), payload: {...meta}, projectRoot: root,
-      },
-    ])
+    await publishLifecycleEvents(this.config, root, [featureCreated(root, created.missionSlug, meta)])
     return {
       document: {
         coordination_branch: created.coordinationBranch,

@@ -9,6 +9,7 @@ import {resolveMission} from '../../../core/mission/mission-handle.js'
 import {ExitCode} from '../../../core/output/exit-codes.js'
 import {autoCommitDefault, readProjectConfig} from '../../../core/project/project-config.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
+import {historyAdded} from '../../../core/status/lifecycle-events.js'
 import {runMarkStatus} from '../../../core/tasks/mark-status-run.js'
 import {assertSafeTaskIds} from '../../../core/tasks/task-id.js'
 import {autoCommitFlag, missionFlag} from '../../../flags.js'
@@ -47,21 +48,11 @@ Each id gets its own result: updated, already_satisfied or not_found; one missin
     const updated = run.results.filter(r => r.outcome === 'updated')
     if (updated.length > 0) {
       const at = pythonIsoTimestamp()
-      await publishLifecycleEvents(
-        this.config,
-        root,
-        updated.map(r => ({
-          aggregateId: r.id.startsWith('WP') ? r.id : (registry.ownerOf(run.doc, r.id) ?? r.id),
-          aggregateType: 'WorkPackage' as const,
-          causationId: null,
-          eventType: 'HistoryAdded' as const,
-          occurredAt: at,
-          payload: {
-            entry_content: r.message, entry_type: 'note', mission_slug: mission.slug, subtask_id: r.id, subtask_status: status,
-          },
-          projectRoot: root,
-        })),
-      )
+      await publishLifecycleEvents(this.config, root, updated.flatMap(r => {
+        const wp = r.id.startsWith('WP') ? r.id : registry.ownerOf(run.doc, r.id)
+        // A subtask no WP owns has no aggregate the service knows: it stays a local change.
+        return wp ? [historyAdded(root, wp, r.message, at)] : []
+      }))
     }
 
     const resolved = run.summary.updated + run.summary.already_satisfied

@@ -1,16 +1,17 @@
 import type {CommandResult} from 'spec-kitty/api'
 
 import {drainOutbox} from '../../drain.js'
-import {Outbox} from '../../outbox.js'
+import {outboxOf} from '../../outbox.js'
 import {PluginCommand} from '../../plugin-command.js'
 import {runtime} from '../../runtime.js'
 import {readSession} from '../../session.js'
 import {SyncFailure} from '../../sync-diagnostic.js'
 import {syncFlagOn} from '../../sync-gate.js'
-import {outboxDir} from '../../sync-paths.js'
 
 export default class SyncNow extends PluginCommand {
-  static description = 'Sends every queued event now and waits for the acks. Its exit code is the truth about sync: 0 when the queue is empty afterwards, 1 (with the reason) when events remain.'
+  static description = `Sends every queued event now (POST /api/v1/events/batch/, in order, in batches the server accepts) and waits for the server's word on each. Its exit code is the truth about sync: 0 when the queue is empty afterwards, 1 (with the reason) when events remain.
+
+A rejected event stays queued with the server's reason and a retry count; after 5 rejections, or when it is too large for the server even on its own, it is set aside. spec-kitty sync status lists both.`
   static examples = ['<%= config.bin %> sync now', '<%= config.bin %> sync now --json']
   static summary = 'Drain the sync queue now.'
 
@@ -18,8 +19,8 @@ export default class SyncNow extends PluginCommand {
     await this.parseInput(SyncNow)
     if (!syncFlagOn()) throw runtime().error('sync_disabled', 'Sync is off: SPEC_KITTY_ENABLE_SAAS_SYNC is not set to 1/true/yes/on.', {remediation: 'export SPEC_KITTY_ENABLE_SAAS_SYNC=1'})
     const session = readSession()
-    if (!session) throw runtime().error('not_logged_in', 'Sync is on but there is no session.', {remediation: 'spec-kitty auth login --server <url> --token <token>'})
-    const outbox = new Outbox(outboxDir(session.server, session.account))
+    if (!session) throw runtime().error('not_logged_in', 'Sync is on but there is no session.', {remediation: 'spec-kitty auth login --server <url>'})
+    const outbox = outboxOf(session)
     const release = outbox.tryDrainLock()
     if (!release) throw runtime().error('sync.final_sync_lock_unavailable', 'Another spec-kitty process is sending the queue right now.', {remediation: 'Run sync now again in a moment.'})
     const tty = process.stderr.isTTY
@@ -37,12 +38,16 @@ export default class SyncNow extends PluginCommand {
         }
       }
 
-      return {document: {queue_depth: 0, rejected: result.rejected, sent: result.sent}, exitCode: 0, human: [`Sent ${result.sent} event(s); the queue is empty.`]}
+      return {
+        document: {
+          queue_depth: 0, rejected: result.rejected, sent: result.sent, set_aside: result.setAside,
+        }, exitCode: 0, human: [`Sent ${result.sent} event(s); the queue is empty.`],
+      }
     } catch (error) {
       if (!(error instanceof SyncFailure)) throw error
       const remaining = outbox.ids().length
       return {
-        document: {error: {code: error.code, message: error.message, remediation: 'Fix the cause, then run spec-kitty sync now again; queued events are kept.'}, queue_depth: remaining},
+        document: {error: {code: error.code, message: error.message, remediation: 'Fix the cause, then run spec-kitty sync now again; queued events are kept (spec-kitty sync status shows the reasons).'}, queue_depth: remaining},
         exitCode: 1,
         human: [`Sync incomplete: ${error.message}. ${remaining} event(s) stay queued.`],
       }
