@@ -32,6 +32,8 @@ export interface SpecKittyRuntime {
   findProjectRoot(cwd: string): string | undefined
   /** A read-only git command in `cwd` under the core's hardened git environment (no prompts, no hooks); never throws. */
   gitRead(args: readonly string[], cwd: string): Promise<{code: number; stdout: string}>
+  /** Open a URL in the user's browser (`$BROWSER`, else the platform's opener); best effort, never throws. */
+  openBrowser(url: string): void
   /** The project's `.kittify/config.yaml` as parsed YAML (`{}` when missing); a broken file throws `invalid_config`. */
   readProjectConfig(root: string): Record<string, unknown>
   /** Run a command body under the output contract: one JSON document with --json, exit codes 0/1/2, errors with code and remediation. */

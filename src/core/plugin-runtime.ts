@@ -2,6 +2,7 @@ import {API_VERSION, type SpecKittyRuntime} from '../api/index.js'
 import {gitReadOnly} from './git/git.js'
 import {writeFileAtomic} from './io/atomic-write.js'
 import {tryAcquireLock} from './io/file-lock.js'
+import {openBrowser} from './io/open-browser.js'
 import {CliError} from './output/cli-error.js'
 import {runCommand, usageErrorFromParse} from './output/command-outcome.js'
 import {shellQuote} from './output/shell-quote.js'
@@ -24,6 +25,7 @@ export function createRuntime(): SpecKittyRuntime {
       const {code, stdout} = await gitReadOnly(args, cwd)
       return {code, stdout}
     },
+    openBrowser: url => openBrowser(url),
     readProjectConfig,
     runCommand,
     shellQuote,

@@ -91,7 +91,7 @@ describe('docs match the product', () => {
   })
 
   it('docs link to pages that exist', () => {
-    const pages = new Set(readdirSync(join(REPO_ROOT, 'docs')))
+    const pages = new Set(readdirSync(join(REPO_ROOT, 'docs')).filter(name => name.endsWith('.md')))
     for (const page of pages) {
       for (const [, target] of doc(page).matchAll(/\]\(([\w-]+\.md)(?:#[\w-]*)?\)/g)) expect(pages.has(target), `${page} links to ${target}`).to.equal(true)
     }

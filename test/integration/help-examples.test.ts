@@ -13,7 +13,7 @@ interface ManifestCommand {
 }
 
 /** Our own commands (the core's and plugin-sync's), in the order a mission's life runs them. */
-const LIFE_ORDER = ['init', 'agent:mission:create', 'agent:mission:setup-plan', 'agent:mission:finalize-tasks', 'agent:tasks:list-tasks', 'agent:tasks:status', 'agent:tasks:move-task', 'agent:tasks:mark-status', 'next', 'implement', 'agent:workflow:implement', 'agent:workflow:review', 'accept', 'merge', 'auth:login', 'auth:status', 'sync:status', 'sync:watch', 'sync:now', 'auth:logout']
+const LIFE_ORDER = ['init', 'agent:mission:create', 'agent:mission:setup-plan', 'agent:mission:finalize-tasks', 'agent:tasks:list-tasks', 'agent:tasks:status', 'agent:tasks:move-task', 'agent:tasks:mark-status', 'next', 'implement', 'agent:workflow:implement', 'agent:workflow:review', 'accept', 'merge', 'auth:login', 'auth:status', 'sync:status', 'sync:watch', 'sync:now', 'auth:logout', 'dashboard']
 
 function ownCommands(): Map<string, ManifestCommand> {
   const manifests = [join(REPO_ROOT, 'oclif.manifest.json'), join(REPO_ROOT, 'plugins', 'plugin-sync', 'oclif.manifest.json')]
@@ -56,10 +56,14 @@ describe('--help: every command has a summary, a description and examples that r
     for (const id of LIFE_ORDER) {
       for (const example of commands.get(id)!.examples!) {
         const line = example.replaceAll('<%= config.bin %>', 'spec-kitty').replaceAll('demo-widgets-01J9ZK3M', slug).replaceAll('01J9ZK3M', mid8)
-        const result = spawnSync('sh', ['-c', line], {
-          cwd: sandbox.repo, encoding: 'utf8', env, timeout: 60_000,
+        // The dashboard serves until it is stopped: given 5 s to print its URL, then SIGTERM, which it
+        // answers by shutting down cleanly (exit 0).
+        const serving = id === 'dashboard' && !line.includes('--stop')
+        const result = spawnSync('sh', ['-c', serving ? `exec ${line}` : line], {
+          cwd: sandbox.repo, encoding: 'utf8', env, killSignal: 'SIGTERM', timeout: serving ? 5000 : 60_000,
         })
         expect(result.status, `${line}\n${result.stdout}${result.stderr}`).to.be.oneOf([0, 1])
+        if (serving && result.status === 0) expect(result.stdout, line).to.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\da-f]{64}/)
         expect(result.stdout + result.stderr, line).not.to.match(/internal_error|usage_error|Unexpected error/)
         if (line.includes('--json')) expect(() => JSON.parse(result.stdout), `${line}: one JSON document`).not.to.throw()
         ran++

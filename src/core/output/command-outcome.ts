@@ -23,6 +23,7 @@ export async function runCommand(json: boolean, execute: () => Promise<CommandOu
   else if (outcome.exitCode === ExitCode.ok || outcome.human.length > 0) printHuman(outcome.human)
   if (!json && outcome.error) printFailure(outcome.error, false)
   process.exitCode = outcome.exitCode
+  await outcome.after?.()
 }
 
 /** A thrown error as the contract reports it: a CliError as itself, anything else as a bug. */

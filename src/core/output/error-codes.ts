@@ -96,6 +96,7 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
   duplicate_contribution: {exit: 1, meaning: 'Two plugins contribute a task format or a preflight check with the same name.'},
   invalid_contribution: {exit: 1, meaning: 'A plugin contributed a task-reference parser that lacks a part the core needs (a `name`, a numeric `precedence`, an `idPattern` RegExp, `find()` or `apply()`).'},
   internal_error: {exit: 1, meaning: 'Something failed that spec-kitty did not expect: a bug.'},
+  dashboard_port_unavailable: {exit: 1, meaning: '`spec-kitty dashboard --port N` could not listen on 127.0.0.1:N (in use, or not allowed).'},
   sync_disabled: {exit: 1, meaning: '`sync now` while sync is off.'},
   not_logged_in: {exit: 1, meaning: 'Sync is on but there is no session.'},
   insecure_server_url: {exit: 2, meaning: '`auth login` was given an `http://` URL for a host that is not loopback.'},

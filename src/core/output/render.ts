@@ -13,6 +13,8 @@ export interface CommandOutcome {
   /** Human lines for stdout (without --json). */
   human: string[]
   exitCode: number
+  /** Work that goes on after the outcome is printed (a server that serves until it is stopped). */
+  after?: () => Promise<void>
 }
 
 export function printJson(document: unknown): void {

@@ -2,7 +2,6 @@ import type {CommandResult} from 'spec-kitty/api'
 
 import {Flags} from '@oclif/core'
 
-import {openBrowser} from '../../browser.js'
 import {exchange} from '../../http.js'
 import {listenForCallback} from '../../login-callback.js'
 import {
@@ -94,7 +93,7 @@ async function browserLogin(origin: string, signal: AbortSignal): Promise<TokenA
     const url = authorizationUrl(origin, request, callback.redirectUri).toString()
     say('Opening your browser to log in. If it does not open, visit:')
     say(`  ${url}`)
-    openBrowser(url)
+    runtime().openBrowser(url)
     const aborted = new Promise<never>((_, reject) => {
       signal.addEventListener('abort', () => reject(new SyncFailure('sync.event_loop_unavailable', 'timed out', false)), {once: true})
     })
