@@ -1,7 +1,7 @@
 import type {Config} from '@oclif/core'
 
+import {type ImplementResult, implementWorkPackage} from './app/implement.js'
 import {publishLifecycleEvents} from './contributions.js'
-import {type ImplementResult, implementWorkPackage} from './core/mission/implement.js'
 import {type Mission, resolveMission} from './core/mission/mission-handle.js'
 import {CliError} from './core/output/cli-error.js'
 import {shellQuote} from './core/output/shell-quote.js'

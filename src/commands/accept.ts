@@ -1,8 +1,8 @@
 import type {CommandOutcome} from '../core/output/render.js'
 
+import {acceptanceChecks} from '../app/acceptance.js'
 import {SpecKittyCommand} from '../base-command.js'
 import {taskReferenceRegistry} from '../contributions.js'
-import {acceptanceChecks} from '../core/mission/acceptance.js'
 import {resolveMission} from '../core/mission/mission-handle.js'
 import {ExitCode} from '../core/output/exit-codes.js'
 import {findProjectRoot} from '../core/project/project-root.js'

@@ -4,12 +4,12 @@ import type {CommandOutcome} from '../core/output/render.js'
 
 import {SpecKittyCommand} from '../base-command.js'
 import {taskReferenceRegistry} from '../contributions.js'
-import {dependencyGraph} from '../core/mission/finalize-tasks.js'
 import {resolveMission} from '../core/mission/mission-handle.js'
 import {CliError} from '../core/output/cli-error.js'
 import {findProjectRoot} from '../core/project/project-root.js'
 import {nextStep} from '../core/status/next-step.js'
 import {buildStatusBoard} from '../core/status/status-board.js'
+import {dependencyGraph} from '../core/tasks/dependency-graph.js'
 import {missionFlag} from '../flags.js'
 
 export default class Next extends SpecKittyCommand {

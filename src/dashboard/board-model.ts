@@ -1,12 +1,12 @@
 import type {TaskReferenceRegistry} from '../core/tasks/task-reference-registry.js'
 
 import {decodeText, readRegularFile} from '../core/io/regular-file.js'
-import {dependencyGraph} from '../core/mission/finalize-tasks.js'
 import {listMissions, type Mission, resolveMission} from '../core/mission/mission-handle.js'
 import {CliError} from '../core/output/cli-error.js'
 import {readMissionLog} from '../core/status/event-log.js'
 import {FORWARD_ORDER, type LaneOrGenesis} from '../core/status/lanes.js'
 import {buildStatusBoard, type StatusBoard} from '../core/status/status-board.js'
+import {dependencyGraph} from '../core/tasks/dependency-graph.js'
 import {loadMissionTasks} from '../core/tasks/tasks-file.js'
 
 /**

@@ -2,8 +2,8 @@ import type {LifecycleEvent} from '../../api/index.js'
 import type {Mission} from '../mission/mission-handle.js'
 import type {StatusEvent} from './status-event.js'
 
-import {dependencyGraph} from '../mission/finalize-tasks.js'
 import {type MissionMeta, missionNumber} from '../mission/mission-meta.js'
+import {dependencyGraph} from '../tasks/dependency-graph.js'
 import {loadMissionTasks} from '../tasks/tasks-file.js'
 
 /**

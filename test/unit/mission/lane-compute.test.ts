@@ -3,11 +3,11 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {pythonJsonLine} from '../../../src/core/io/python-json.js'
-import {dependencyGraph} from '../../../src/core/mission/finalize-tasks.js'
 import {
   computeLanes, globsOverlap, inferSurfaces, type Ownership,
 } from '../../../src/core/mission/lane-compute.js'
 import {type LanesManifest, lanesManifestDocument} from '../../../src/core/mission/lanes-manifest.js'
+import {dependencyGraph} from '../../../src/core/tasks/dependency-graph.js'
 import {splitFrontmatter} from '../../../src/core/tasks/work-package-files.js'
 import {CORPUS, CORPUS_ADDITIONS, corpusMissions} from '../../support/sandbox.js'
 

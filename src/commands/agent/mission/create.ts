@@ -3,9 +3,9 @@ import {join, relative} from 'node:path'
 
 import type {CommandOutcome} from '../../../core/output/render.js'
 
+import {assertKebabSlug, createMission} from '../../../app/mission-create.js'
 import {SpecKittyCommand} from '../../../base-command.js'
 import {publishLifecycleEvents} from '../../../contributions.js'
-import {assertKebabSlug, createMission} from '../../../core/mission/mission-create.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
 import {featureCreated} from '../../../core/status/lifecycle-events.js'
 import {branchFlag} from '../../../flags.js'

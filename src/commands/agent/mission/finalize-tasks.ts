@@ -1,8 +1,8 @@
 import type {CommandOutcome} from '../../../core/output/render.js'
 
+import {finalizeTasks} from '../../../app/finalize-tasks.js'
 import {SpecKittyCommand} from '../../../base-command.js'
 import {publishLifecycleEvents} from '../../../contributions.js'
-import {finalizeTasks} from '../../../core/mission/finalize-tasks.js'
 import {resolveMission} from '../../../core/mission/mission-handle.js'
 import {autoCommitDefault, readProjectConfig} from '../../../core/project/project-config.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import type {CommandOutcome} from '../../../core/output/render.js'
 
+import {runMarkStatus} from '../../../app/mark-status-run.js'
 import {SpecKittyCommand} from '../../../base-command.js'
 import {publishLifecycleEvents, taskReferenceRegistry} from '../../../contributions.js'
 import {pythonIsoTimestamp} from '../../../core/io/clock.js'
@@ -10,7 +11,6 @@ import {ExitCode} from '../../../core/output/exit-codes.js'
 import {autoCommitDefault, readProjectConfig} from '../../../core/project/project-config.js'
 import {findProjectRoot} from '../../../core/project/project-root.js'
 import {historyAdded} from '../../../core/status/lifecycle-events.js'
-import {runMarkStatus} from '../../../core/tasks/mark-status-run.js'
 import {assertSafeTaskIds} from '../../../core/tasks/task-id.js'
 import {autoCommitFlag, missionFlag} from '../../../flags.js'
 

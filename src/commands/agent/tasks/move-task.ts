@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import type {CommandOutcome} from '../../../core/output/render.js'
 
+import {moveTask} from '../../../app/move-task.js'
 import {SpecKittyCommand} from '../../../base-command.js'
 import {publishLifecycleEvents, taskReferenceRegistry} from '../../../contributions.js'
 import {resolveMission} from '../../../core/mission/mission-handle.js'
@@ -11,7 +12,6 @@ import {findProjectRoot} from '../../../core/project/project-root.js'
 import {eventLogPath} from '../../../core/status/event-log.js'
 import {LANES, parseLane} from '../../../core/status/lanes.js'
 import {laneChangeEvents} from '../../../core/status/lifecycle-events.js'
-import {moveTask} from '../../../core/status/move-task.js'
 import {autoCommitFlag, missionFlag, wpArg} from '../../../flags.js'
 
 export default class MoveTask extends SpecKittyCommand {

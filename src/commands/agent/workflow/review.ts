@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import type {CommandOutcome} from '../../../core/output/render.js'
 
+import {moveTask} from '../../../app/move-task.js'
 import {SpecKittyCommand} from '../../../base-command.js'
 import {publishLifecycleEvents, taskReferenceRegistry} from '../../../contributions.js'
 import {resolveMission} from '../../../core/mission/mission-handle.js'
@@ -10,7 +11,6 @@ import {autoCommitDefault, readProjectConfig} from '../../../core/project/projec
 import {findProjectRoot} from '../../../core/project/project-root.js'
 import {laneChangeEvents} from '../../../core/status/lifecycle-events.js'
 import {laneOf, readMissionStatus} from '../../../core/status/mission-status.js'
-import {moveTask} from '../../../core/status/move-task.js'
 import {reviewCommands, reviewPrompt} from '../../../core/workflow/prompts.js'
 import {laneDiff, workPackageBrief} from '../../../core/workflow/work-package-brief.js'
 import {autoCommitFlag, missionFlag, wpArg} from '../../../flags.js'

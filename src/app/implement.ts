@@ -2,31 +2,31 @@ import {
   existsSync, readdirSync, statSync,
 } from 'node:fs'
 
-import type {StatusEvent} from '../status/status-event.js'
-import type {Mission} from './mission-handle.js'
+import type {Mission} from '../core/mission/mission-handle.js'
+import type {StatusEvent} from '../core/status/status-event.js'
 
-import {assertAutoCommitAllowed, commitFiles} from '../git/auto-commit.js'
-import {excludeFromGit} from '../git/exclude.js'
+import {assertAutoCommitAllowed, commitFiles} from '../core/git/auto-commit.js'
+import {excludeFromGit} from '../core/git/exclude.js'
 import {
   branchExists, currentBranch, dirtyPaths, git, gitOk, revParse,
-} from '../git/git.js'
-import {assertWorkingRepository} from '../git/repository.js'
-import {worktreeAt} from '../git/worktrees.js'
-import {assertConfined} from '../io/confine.js'
-import {worktreePath} from '../merge/merge-context.js'
-import {CliError, wpNotFound} from '../output/cli-error.js'
-import {shellQuote} from '../output/shell-quote.js'
-import {eventLogPath} from '../status/event-log.js'
-import {planLaneMove} from '../status/lane-move.js'
-import {laneOf, readMissionStatus, recordEvents} from '../status/mission-status.js'
-import {snapshotPath} from '../status/status-snapshot.js'
-import {dependencyGraph} from './finalize-tasks.js'
-import {PLANNING_LANE} from './lane-compute.js'
+} from '../core/git/git.js'
+import {assertWorkingRepository} from '../core/git/repository.js'
+import {worktreeAt} from '../core/git/worktrees.js'
+import {assertConfined} from '../core/io/confine.js'
+import {worktreePath} from '../core/merge/merge-context.js'
+import {PLANNING_LANE} from '../core/mission/lane-compute.js'
 import {
   type ExecutionLane, laneBranch, type LanesManifest, readLanesManifest,
-} from './lanes-manifest.js'
-import {withMissionLock} from './mission-lock.js'
-import {metaTargetBranch} from './mission-meta.js'
+} from '../core/mission/lanes-manifest.js'
+import {withMissionLock} from '../core/mission/mission-lock.js'
+import {metaTargetBranch} from '../core/mission/mission-meta.js'
+import {CliError, wpNotFound} from '../core/output/cli-error.js'
+import {shellQuote} from '../core/output/shell-quote.js'
+import {eventLogPath} from '../core/status/event-log.js'
+import {planLaneMove} from '../core/status/lane-move.js'
+import {laneOf, readMissionStatus, recordEvents} from '../core/status/mission-status.js'
+import {snapshotPath} from '../core/status/status-snapshot.js'
+import {dependencyGraph} from '../core/tasks/dependency-graph.js'
 
 export interface ImplementResult {
   branch: string

@@ -1,16 +1,16 @@
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
-import type {TaskReferenceRegistry} from '../tasks/task-reference-registry.js'
-import type {Mission} from './mission-handle.js'
+import type {Mission} from '../core/mission/mission-handle.js'
+import type {TaskReferenceRegistry} from '../core/tasks/task-reference-registry.js'
 
-import {dirtyPaths} from '../git/git.js'
-import {worktreePath} from '../merge/merge-context.js'
-import {shellQuote} from '../output/shell-quote.js'
-import {laneOf, readMissionStatus} from '../status/mission-status.js'
-import {loadMissionTasks} from '../tasks/tasks-file.js'
-import {readLanesManifest} from './lanes-manifest.js'
-import {isWritten} from './setup-plan.js'
+import {dirtyPaths} from '../core/git/git.js'
+import {worktreePath} from '../core/merge/merge-context.js'
+import {readLanesManifest} from '../core/mission/lanes-manifest.js'
+import {isWritten} from '../core/mission/setup-plan.js'
+import {shellQuote} from '../core/output/shell-quote.js'
+import {laneOf, readMissionStatus} from '../core/status/mission-status.js'
+import {loadMissionTasks} from '../core/tasks/tasks-file.js'
 
 export interface AcceptanceCheck {
   id: 'artifacts' | 'subtasks' | 'work_packages' | 'worktrees_clean'

@@ -3,17 +3,17 @@ import {join, relative} from 'node:path'
 
 import {
   branchExists, currentBranch, git, revParse,
-} from '../git/git.js'
-import {assertWorkingRepository} from '../git/repository.js'
-import {newUlid, pythonIsoTimestamp} from '../io/clock.js'
-import {CliError, usageError} from '../output/cli-error.js'
-import {readProjectConfig} from '../project/project-config.js'
-import {appendEvents} from '../status/event-log.js'
-import {creationRows} from '../status/lifecycle-rows.js'
-import {coordinationBranchFor} from './coordination.js'
-import {specsDir} from './mission-handle.js'
-import {type MissionMeta, writeMissionMeta} from './mission-meta.js'
-import {specScaffold} from './scaffolds.js'
+} from '../core/git/git.js'
+import {assertWorkingRepository} from '../core/git/repository.js'
+import {newUlid, pythonIsoTimestamp} from '../core/io/clock.js'
+import {coordinationBranchFor} from '../core/mission/coordination.js'
+import {specsDir} from '../core/mission/mission-handle.js'
+import {type MissionMeta, writeMissionMeta} from '../core/mission/mission-meta.js'
+import {specScaffold} from '../core/mission/scaffolds.js'
+import {CliError, usageError} from '../core/output/cli-error.js'
+import {readProjectConfig} from '../core/project/project-config.js'
+import {appendEvents} from '../core/status/event-log.js'
+import {creationRows} from '../core/status/lifecycle-rows.js'
 
 export interface CreateMissionInput {
   friendlyName?: string

@@ -1,16 +1,16 @@
-import type {SubtaskStatus} from '../../api/index.js'
-import type {Mission} from '../mission/mission-handle.js'
-import type {TaskReferenceRegistry} from './task-reference-registry.js'
+import type {SubtaskStatus} from '../api/index.js'
+import type {Mission} from '../core/mission/mission-handle.js'
+import type {TaskReferenceRegistry} from '../core/tasks/task-reference-registry.js'
 
-import {assertAutoCommitAllowed, commitFiles, specLabel} from '../git/auto-commit.js'
-import {writeFileAtomic} from '../io/atomic-write.js'
-import {encodeText} from '../io/regular-file.js'
-import {assertWritable} from '../io/writable.js'
-import {withMissionLock} from '../mission/mission-lock.js'
-import {CliError} from '../output/cli-error.js'
-import {laneOf, readMissionStatus} from '../status/mission-status.js'
-import {type MarkStatusPlan, planMarkStatus} from './mark-status.js'
-import {loadMissionTasks} from './tasks-file.js'
+import {assertAutoCommitAllowed, commitFiles, specLabel} from '../core/git/auto-commit.js'
+import {writeFileAtomic} from '../core/io/atomic-write.js'
+import {encodeText} from '../core/io/regular-file.js'
+import {assertWritable} from '../core/io/writable.js'
+import {withMissionLock} from '../core/mission/mission-lock.js'
+import {CliError} from '../core/output/cli-error.js'
+import {laneOf, readMissionStatus} from '../core/status/mission-status.js'
+import {type MarkStatusPlan, planMarkStatus} from '../core/tasks/mark-status.js'
+import {loadMissionTasks} from '../core/tasks/tasks-file.js'
 
 export interface MarkStatusRequest {
   autoCommit: boolean
