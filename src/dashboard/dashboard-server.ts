@@ -74,6 +74,7 @@ export async function startDashboardServer(root: string, registry: TaskReference
 
       return {main: errorView('Not found', 'There is no such page.'), status: 404, title: 'Not found'}
     } catch (error) {
+      if (error instanceof CliError && error.code === 'mission_not_found') return {main: errorView('Not found', error.reason), status: 404, title: 'Not found'}
       // A mission that cannot be read shows its error; the server and the other missions go on.
       const message = error instanceof CliError ? `${error.code}: ${error.reason}` : String((error as Error).message)
       return {main: errorView('This mission cannot be shown', message), status: 500, title: 'Error'}

@@ -102,6 +102,7 @@ describe('spec-kitty dashboard', function () {
     expect((await get(document.port, `/?token=${token}`, {host: 'evil.example:80'})).status, 'DNS rebinding').to.equal(403)
     expect((await get(document.port, `/?token=${token}`, {method: 'POST'})).status, 'read-only').to.equal(405)
     expect((await get(document.port, `/missions/..%2F..%2Fetc?token=${token}`)).status).to.equal(404)
+    expect((await get(document.port, `/missions/no-such-mission?token=${token}`)).status).to.equal(404)
 
     const again = sandbox.cli(['dashboard', '--json'])
     expect(parseJson(again.stdout)).to.deep.equal({...document, reused: true})
