@@ -45,7 +45,7 @@ function subtaskMessage(id: string, outcome: MarkOutcome, format: null | string,
   }
 
   if (outcome === 'already_satisfied') {
-    return referenceOnly ? `${id} has no status row (only a ${format} reference), so it is already ${status}.` : `${id} is already ${status} (${format}).`
+    return referenceOnly ? `${id} has no status row, only a reference (${format}), so it is already ${status}.` : `${id} is already ${status} (${format}).`
   }
 
   return referenceOnly ? `Marked ${id} as ${status}: added a checkbox row below its ${format} reference.` : `Marked ${id} as ${status} (${format}).`

@@ -193,3 +193,47 @@ describe('contributions of third-party parsers', () => {
     expect(withPlugin.subtasksOf(doc, 'WP09'), 'a WP nobody knows').to.equal(undefined)
   })
 })
+
+const laneHint = (wp: string, lane = 'in_progress') => `${wp} stays in lane ${lane}; mark-status never moves lanes: spec-kitty agent tasks move-task ${wp} --to <lane> --mission demo-01J9ZK3M`
+const said = (result: ReturnType<typeof mark>) => result.plan.results.map(r => [r.outcome, r.format, r.message])
+
+describe('mark-status messages and the order edits land in', () => {
+  it('names the outcome and the format of each subtask id; a repeated id sees its own earlier edit', () => {
+    expect(said(mark('- [ ] T001 a\n', ['T001', 'T001']))).to.deep.equal([
+      ['updated', 'checkbox', 'Marked T001 as done (checkbox).'],
+      ['already_satisfied', 'checkbox', 'T001 is already done (checkbox).'],
+    ])
+    expect(said(mark('- [ ] T001 a\n', ['T009']))).to.deep.equal([['not_found', null, 'T009 was not found in tasks.md; formats tried: checkbox, pipe_table, inline_subtasks, bullet_item.']])
+    expect(said(mark('- [ ] T001 a\n', ['ABC-1']))).to.deep.equal([['not_found', null, 'No installed task format reads ids like ABC-1 (installed: checkbox, pipe_table, inline_subtasks, bullet_item, wp_id).']])
+  })
+
+  it('says when a reference-only id got a row, or needed none', () => {
+    const text = '## WP02\n\n**Subtasks**: T020\n'
+    expect(said(mark(text, ['T020']))).to.deep.equal([['updated', 'inline_subtasks', 'Marked T020 as done: added a checkbox row below its inline_subtasks reference.']])
+    expect(said(mark(text, ['T020'], 'pending'))).to.deep.equal([['already_satisfied', 'inline_subtasks', 'T020 has no status row, only a reference (inline_subtasks), so it is already pending.']])
+  })
+
+  it('applies an inserted row before the edits that follow it, in either order of the ids', () => {
+    const text = '## WP02\n\n**Subtasks**: T020\n- [ ] T021 x\n'
+    const expected = '## WP02\n\n**Subtasks**: T020\n- [x] T021 x\n- [x] T020\n'
+    expect(mark(text, ['T020', 'T021']).text).to.equal(expected)
+    expect(mark(text, ['T021', 'T020']).text).to.equal(expected)
+    expect(mark(text, ['T021', 'T020', 'T021']).outcomes).to.deep.equal(['T021:updated:checkbox', 'T020:updated:inline_subtasks', 'T021:already_satisfied:checkbox'])
+  })
+
+  it('sums up a bare WP id: what changed, what was already so, what tasks.md lacks, and the lane it stays in', () => {
+    expect(said(mark('## WP01\n\n- [ ] T001 a\n- [ ] T002 b\n', ['WP01'], 'done', {WP01: ['T001', 'T002', 'T003']}))).to.deep.equal([
+      ['updated', 'wp_id', `Marked 2 of 3 subtasks of WP01 as done: T001, T002. Not in tasks.md: T003. ${laneHint('WP01')}`],
+    ])
+    expect(said(mark('## WP01\n\n- [x] T001 a\n', ['WP01']))).to.deep.equal([['already_satisfied', 'wp_id', `All 1 recorded subtasks of WP01 are already done. ${laneHint('WP01')}`]])
+    expect(said(mark('## WP01\n\nnothing\n', ['WP01'], 'done', {WP01: ['T005']}))).to.deep.equal([
+      ['not_found', null, `WP01 owns T005, but tasks.md has no row or reference for them. ${laneHint('WP01')}`],
+    ])
+    expect(said(mark('## WP01\n\n- [ ] T001 a\n', ['WP07']))).to.deep.equal([['not_found', null, 'WP07 is not a work package of this mission (no section in tasks.md and no prompt file).']])
+    const noLane = planMarkStatus({
+      doc: new TaskDocument('## WP01\n\nnothing\n', new Map()), ids: ['WP01'], laneOf() {}, missionSlug: 'demo-01J9ZK3M', registry, status: 'done',
+    })
+    expect(noLane.results.map(r => [r.outcome, r.format, r.message])).to.deep.equal([['not_found', null, `WP01 owns no subtasks. ${laneHint('WP01', 'genesis')}`]])
+    expect(noLane.summary).to.deep.equal({already_satisfied: 0, not_found: 1, updated: 0})
+  })
+})
