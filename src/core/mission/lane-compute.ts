@@ -73,6 +73,9 @@ function fnmatch(name: string, pattern: string): boolean {
       let body = pattern.slice(i + 1, close).replaceAll('\\', '\\\\')
       if (body.startsWith('!')) body = '^' + body.slice(1)
       else if (body.startsWith('^')) body = '\\' + body
+      // A `]` right after `[` (or `[!`) is a member, as in Python's re; in a JS class it would end
+      // an empty class, so it is escaped.
+      body = body.replace(/^(\^?)\]/, String.raw`$1\]`)
       source += `[${body}]`
       i = close
       break

@@ -19,6 +19,9 @@ const shape = (lanes: LanesManifest['lanes']): unknown[] => lanes.map(l => [l.la
 const lanesOf = (result: ReturnType<typeof computeLanes>): Array<[string, string[], string[], number]> =>
   result.lanes.map(lane => [lane.lane_id, lane.wp_ids, lane.depends_on_lanes, lane.parallel_group])
 
+/** The collapse evidence when two WPs own the same file. */
+const evidence = (file: string) => computeLanes(['WP01', 'WP02'], graph({WP01: [], WP02: []}), owning({WP01: [file], WP02: [file]}), new Map()).collapseReport!.events[0].evidence
+
 describe('lane computation (as Spec Kitty 3.2 computes lanes.json)', () => {
   it('keeps a dependency chain in separate lanes joined by depends_on_lanes, one parallel group per depth', () => {
     const result = computeLanes(['WP01', 'WP02', 'WP03'], graph({WP01: [], WP02: ['WP01'], WP03: ['WP02']}), owning({WP01: ['a.ts'], WP02: ['b.ts'], WP03: ['c.ts']}), new Map())
@@ -78,6 +81,39 @@ describe('lane computation (as Spec Kitty 3.2 computes lanes.json)', () => {
     expect(globsOverlap('src/a.py', 'src/b.py')).to.equal(false)
     expect(globsOverlap('src/a.py', 'src/a.pyc')).to.equal(true) // a prefix, as Python's heuristic says
     expect(globsOverlap('lib/x.(y).ts', 'lib/x.z.ts')).to.equal(false)
+  })
+
+  it('translates fnmatch patterns as Python does: ?, classes with ! and a leading ], a literal ^ and an unclosed [', () => {
+    // Each expectation is Python's fnmatch.fnmatchcase(name, pattern) (checked with python3).
+    const cases: Array<[string, string, boolean]> = [
+      ['src/a?.ts', 'src/ab.ts', true],
+      ['src/a?.ts', 'src/abc.ts', false],
+      ['src/[^a].ts', 'src/^.ts', true],
+      ['src/[^a].ts', 'src/b.ts', false],
+      ['src/*[ab', 'src/q[ab', true],
+      ['src/*[ab', 'src/qab', false],
+      ['x/[]a].ts', 'x/].ts', true],
+      ['x/[!]a].ts', 'x/].ts', false],
+      ['x/[!]a].ts', 'x/b.ts', true],
+      [String.raw`x/[\].ts`, String.raw`x/\.ts`, true],
+      [String.raw`x/[\].ts`, 'x/a.ts', false],
+    ]
+    for (const [pattern, name, overlap] of cases) expect(globsOverlap(pattern, name), `${pattern} vs ${name}`).to.equal(overlap)
+  })
+
+  it('quotes globs in the collapse evidence as Python\'s repr does', () => {
+    expect(evidence("it's.ts")).to.equal('overlapping globs: "it\'s.ts" vs "it\'s.ts"')
+    expect(evidence('a\'b"c')).to.equal(String.raw`overlapping globs: 'a\'b"c' vs 'a\'b"c'`)
+    expect(evidence(String.raw`a\b`)).to.equal(String.raw`overlapping globs: 'a\\b' vs 'a\\b'`)
+  })
+
+  it('names lanes a to z, then a1, b1, … past the 26th', () => {
+    const ids = Array.from({length: 28}, (_, i) => `WP${String(i + 1).padStart(2, '0')}`)
+    const result = computeLanes(ids, graph(Object.fromEntries(ids.map(id => [id, []]))), owning(Object.fromEntries(ids.map(id => [id, [`${id}.ts`]]))), new Map())
+    const laneOf = (wp: string) => result.lanes.find(lane => lane.wp_ids.includes(wp))!.lane_id
+    expect(['WP01', 'WP26', 'WP27', 'WP28'].map(wp => laneOf(wp))).to.deep.equal(['lane-a', 'lane-z', 'lane-a1', 'lane-b1'])
+    expect(new Set(result.lanes.map(lane => lane.lane_id)).size).to.equal(28)
+    expect(result.collapseReport).to.equal(undefined)
   })
 
   it('predicts surfaces by keyword, in taxonomy order', () => {
