@@ -1,6 +1,7 @@
 import type {Session} from './session.js'
 
 import {exchange, stringField} from './http.js'
+import {printable} from './printable.js'
 import {socketUrl} from './server-url.js'
 import {SyncFailure} from './sync-diagnostic.js'
 
@@ -52,12 +53,9 @@ export function liveFrame(data: string): LiveFrame {
   return {type: 'other'}
 }
 
-/** A value from the server as one printable piece of a line: no control characters, bounded. */
-const printable = (value: unknown): string => [...String(value ?? '')].map(c => (c < ' ' || c === '\u007F' ? ' ' : c)).join('').slice(0, 200)
-
 /** One line per event: when, what, which aggregate, and the lane move when there is one. */
 export function eventLine(event: Record<string, unknown>): string {
   const payload = (typeof event.payload === 'object' && event.payload !== null ? event.payload : {}) as Record<string, unknown>
-  const move = typeof payload.from_lane === 'string' && typeof payload.to_lane === 'string' ? ` ${printable(payload.from_lane)} → ${printable(payload.to_lane)}` : ''
-  return `${printable(event.timestamp)} ${printable(event.event_type)} ${printable(event.aggregate_id)}${move}`
+  const move = typeof payload.from_lane === 'string' && typeof payload.to_lane === 'string' ? ` ${printable(payload.from_lane, 200)} → ${printable(payload.to_lane, 200)}` : ''
+  return `${printable(event.timestamp, 200)} ${printable(event.event_type, 200)} ${printable(event.aggregate_id, 200)}${move}`
 }

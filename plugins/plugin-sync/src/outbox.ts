@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import type {EventEnvelope} from './envelope.js'
 
+import {printable} from './printable.js'
 import {runtime} from './runtime.js'
 import {type Session, sessionAccount} from './session.js'
 import {outboxDir} from './sync-paths.js'
@@ -14,9 +15,6 @@ const REJECTIONS = '.rejections'
 const SET_ASIDE = 'set-aside'
 /** A rejection this many times over sets the event aside. */
 export const MAX_REJECTIONS = 5
-
-/** A reason from a server on one line, without control characters, bounded. */
-const oneLine = (text: string): string => [...text].map(c => (c < ' ' || c === '\u007F' ? ' ' : c)).join('').slice(0, 2000)
 
 /**
  * The durable outbox: one file per event, written atomically before any network attempt, named by
@@ -71,7 +69,7 @@ export class Outbox {
     if (count >= MAX_REJECTIONS) {
       this.setAside(id, `rejected ${count} times; last reason: ${reason}`)
     } else {
-      runtime().writeFileAtomic(this.file(id, REJECTIONS), JSON.stringify({at: new Date().toISOString(), reason: oneLine(reason), retry_count: count}) + '\n')
+      runtime().writeFileAtomic(this.file(id, REJECTIONS), JSON.stringify({at: new Date().toISOString(), reason: printable(reason, 2000), retry_count: count}) + '\n')
     }
 
     return count
@@ -98,7 +96,7 @@ export class Outbox {
   setAside(id: string, reason: string): void {
     const dir = join(this.dir, SET_ASIDE)
     mkdirSync(dir, {recursive: true})
-    runtime().writeFileAtomic(join(dir, `${id}.reason`), `${oneLine(reason)}\n`)
+    runtime().writeFileAtomic(join(dir, `${id}.reason`), `${printable(reason, 2000)}\n`)
     renameSync(this.file(id), join(dir, `${id}.json`))
     rmSync(this.file(id, REJECTIONS), {force: true})
   }

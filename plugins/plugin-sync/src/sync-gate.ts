@@ -1,3 +1,4 @@
+import {runtime} from './runtime.js'
 import {readSession, type Session} from './session.js'
 
 const TRUTHY = new Set(['1', 'on', 'true', 'yes'])
@@ -14,4 +15,12 @@ export function syncFlagOn(env: NodeJS.ProcessEnv = process.env): boolean {
 export function activeSession(env: NodeJS.ProcessEnv = process.env): Session | undefined {
   if (!syncFlagOn(env)) return undefined
   return readSession(env)
+}
+
+/** What `sync now` and `sync watch` need before they contact anyone: the flag on and a session. */
+export function requireSyncSession(env: NodeJS.ProcessEnv = process.env): Session {
+  if (!syncFlagOn(env)) throw runtime().error('sync_disabled', 'Sync is off: SPEC_KITTY_ENABLE_SAAS_SYNC is not set to 1/true/yes/on.', {remediation: 'export SPEC_KITTY_ENABLE_SAAS_SYNC=1'})
+  const session = readSession(env)
+  if (!session) throw runtime().error('not_logged_in', 'Sync is on but there is no session.', {remediation: 'spec-kitty auth login --server <url>'})
+  return session
 }

@@ -4,9 +4,8 @@ import {drainOutbox} from '../../drain.js'
 import {outboxOf} from '../../outbox.js'
 import {PluginCommand} from '../../plugin-command.js'
 import {runtime} from '../../runtime.js'
-import {readSession} from '../../session.js'
 import {SyncFailure} from '../../sync-diagnostic.js'
-import {syncFlagOn} from '../../sync-gate.js'
+import {requireSyncSession} from '../../sync-gate.js'
 
 export default class SyncNow extends PluginCommand {
   static description = `Sends every queued event now (POST /api/v1/events/batch/, in order, in batches the server accepts) and waits for the server's word on each. Its exit code is the truth about sync: 0 when the queue is empty afterwards, 1 (with the reason) when events remain.
@@ -17,9 +16,7 @@ A rejected event stays queued with the server's reason and a retry count; after 
 
   protected async execute(): Promise<CommandResult> {
     await this.parseInput(SyncNow)
-    if (!syncFlagOn()) throw runtime().error('sync_disabled', 'Sync is off: SPEC_KITTY_ENABLE_SAAS_SYNC is not set to 1/true/yes/on.', {remediation: 'export SPEC_KITTY_ENABLE_SAAS_SYNC=1'})
-    const session = readSession()
-    if (!session) throw runtime().error('not_logged_in', 'Sync is on but there is no session.', {remediation: 'spec-kitty auth login --server <url>'})
+    const session = requireSyncSession()
     const outbox = outboxOf(session)
     const release = outbox.tryDrainLock()
     if (!release) throw runtime().error('sync.final_sync_lock_unavailable', 'Another spec-kitty process is sending the queue right now.', {remediation: 'Run sync now again in a moment.'})

@@ -5,9 +5,8 @@ import {Flags} from '@oclif/core'
 import {eventLine, liveFrame, socketGrant} from '../../live-channel.js'
 import {PluginCommand} from '../../plugin-command.js'
 import {runtime} from '../../runtime.js'
-import {readSession} from '../../session.js'
 import {SyncFailure} from '../../sync-diagnostic.js'
-import {syncFlagOn} from '../../sync-gate.js'
+import {requireSyncSession} from '../../sync-gate.js'
 import {freshSession} from '../../token-refresh.js'
 
 type Ending = 'interrupted' | 'max_events' | 'server_closed'
@@ -24,9 +23,7 @@ This is the only use of a WebSocket: queued events are sent over HTTP (sync now,
 
   protected async execute(): Promise<CommandResult> {
     const {flags} = await this.parseInput(SyncWatch)
-    if (!syncFlagOn()) throw runtime().error('sync_disabled', 'Sync is off: SPEC_KITTY_ENABLE_SAAS_SYNC is not set to 1/true/yes/on.', {remediation: 'export SPEC_KITTY_ENABLE_SAAS_SYNC=1'})
-    const stored = readSession()
-    if (!stored) throw runtime().error('not_logged_in', 'Sync is on but there is no session.', {remediation: 'spec-kitty auth login --server <url>'})
+    const stored = requireSyncSession()
     const json = this.argv.includes('--json')
     let grant
     try {
@@ -38,6 +35,8 @@ This is the only use of a WebSocket: queued events are sent over HTTP (sync now,
     }
 
     const {default: WebSocket} = await import('ws')
+    // Human mode streams a line per event as it arrives (the point of watching); with --json nothing
+    // is written until the one document runCommand prints at the end.
     const events: Array<Record<string, unknown>> = []
     let workPackages: null | number = null
     const ending = await new Promise<Ending | SyncFailure>(resolve => {
