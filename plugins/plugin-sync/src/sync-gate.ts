@@ -1,12 +1,8 @@
 import {runtime} from './runtime.js'
 import {readSession, type Session} from './session.js'
+import {syncFlagOn} from './sync-flag.js'
 
-const TRUTHY = new Set(['1', 'on', 'true', 'yes'])
-
-/** `SPEC_KITTY_ENABLE_SAAS_SYNC`: only 1/true/yes/on (trimmed, any case) turn sync on. */
-export function syncFlagOn(env: NodeJS.ProcessEnv = process.env): boolean {
-  return TRUTHY.has((env.SPEC_KITTY_ENABLE_SAAS_SYNC ?? '').trim().toLowerCase())
-}
+export {syncFlagOn} from './sync-flag.js'
 
 /**
  * Sync is on when the flag is on and a session names a server. Off means no outbox, no network and
