@@ -137,7 +137,8 @@ export function moveTask(input: MoveTaskInput): MoveTaskResult {
       note: input.note,
       pendingSubtasks,
       unlistedSubtasks,
-      reviewer: input.reviewer ?? (gitUserName(mission.root) || input.actor),
+      // Only approval evidence (a move to approved or done) records the reviewer; asking git costs a process.
+      reviewer: input.reviewer ?? (((to === 'approved' || to === 'done') && gitUserName(mission.root)) || input.actor),
       reviewPointer,
       to,
       wpId,
