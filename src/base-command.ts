@@ -1,7 +1,10 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
-import {runCommand, usageErrorFromParse} from './core/output/command-outcome.js'
+import type {HookHost} from './command-spec.js'
+
+import {runCommand} from './core/output/command-outcome.js'
 import {type CommandOutcome} from './core/output/render.js'
+import {usageErrorFromParse} from './core/output/usage-error-from-parse.js'
 
 /**
  * The output contract (ARCHITECTURE §6) in one place: a command returns a CommandOutcome or throws
@@ -12,6 +15,11 @@ import {type CommandOutcome} from './core/output/render.js'
 export abstract class SpecKittyCommand extends Command {
   static baseFlags = {
     json: Flags.boolean({description: 'Print exactly one JSON document on stdout, for success and failure alike.', helpGroup: 'GLOBAL'}),
+  }
+
+  /** oclif's Config as the hook runner the core's contributions take (its generic types differ, not its behaviour). */
+  protected get hooks(): HookHost {
+    return {runHook: (event, options) => this.config.runHook(event as 'init', options as never)}
   }
 
   protected get jsonMode(): boolean {

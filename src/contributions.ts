@@ -1,4 +1,4 @@
-import type {Config} from '@oclif/core'
+import type {HookHost} from './command-spec.js'
 
 import {
   API_VERSION, type LifecycleEvent, type PreflightCheck, type SpecKittyHooks,
@@ -12,8 +12,8 @@ import {type RegisteredParser, TaskReferenceRegistry} from './core/tasks/task-re
  * Collect contributions from every plugin (core and third-party alike) through the custom hook
  * events. The core has no built-in list of formats or checks.
  */
-async function collect<E extends 'merge-preflight-checks' | 'task-reference-parsers'>(config: Config, event: E): Promise<Array<{plugin: string; value: SpecKittyHooks[E]['return'][number]}>> {
-  const result = await config.runHook<E, SpecKittyHooks>(event, {apiVersion: API_VERSION} as SpecKittyHooks[E]['options'])
+async function collect<E extends 'merge-preflight-checks' | 'task-reference-parsers'>(hooks: HookHost, event: E): Promise<Array<{plugin: string; value: SpecKittyHooks[E]['return'][number]}>> {
+  const result = await hooks.runHook(event, {apiVersion: API_VERSION})
   const failure = result.failures[0]
   if (failure) {
     throw new CliError('plugin_failed', `Plugin ${failure.plugin.name} failed in its ${event} hook: ${failure.error.message}`, {
@@ -21,16 +21,16 @@ async function collect<E extends 'merge-preflight-checks' | 'task-reference-pars
     })
   }
 
-  return result.successes.flatMap(({plugin, result: values}) => (Array.isArray(values) ? values : []).map(value => ({plugin: plugin.name, value})))
+  return result.successes.flatMap(({plugin, result: values}) => (Array.isArray(values) ? values as Array<SpecKittyHooks[E]['return'][number]> : []).map(value => ({plugin: plugin.name, value})))
 }
 
-export async function taskReferenceRegistry(config: Config): Promise<TaskReferenceRegistry> {
-  const parsers: RegisteredParser[] = (await collect(config, 'task-reference-parsers')).map(({plugin, value}) => ({...value, plugin}))
+export async function taskReferenceRegistry(hooks: HookHost): Promise<TaskReferenceRegistry> {
+  const parsers: RegisteredParser[] = (await collect(hooks, 'task-reference-parsers')).map(({plugin, value}) => ({...value, plugin}))
   return new TaskReferenceRegistry(parsers)
 }
 
-export async function preflightChecks(config: Config): Promise<Array<PreflightCheck & {plugin: string}>> {
-  const checks = (await collect(config, 'merge-preflight-checks')).map(({plugin, value}) => ({...value, plugin}))
+export async function preflightChecks(hooks: HookHost): Promise<Array<PreflightCheck & {plugin: string}>> {
+  const checks = (await collect(hooks, 'merge-preflight-checks')).map(({plugin, value}) => ({...value, plugin}))
   const byId = new Map<string, string>()
   for (const check of checks) {
     const other = byId.get(check.id)
@@ -51,10 +51,10 @@ export async function preflightChecks(config: Config): Promise<Array<PreflightCh
  * invocations that died between appending to a log and getting here (publication-journal.ts).
  * Never fails the command.
  */
-export async function publishLifecycleEvents(config: Config, root: string, events: LifecycleEvent[]): Promise<void> {
+export async function publishLifecycleEvents(hooks: HookHost, root: string, events: LifecycleEvent[]): Promise<void> {
   const orphans = orphanedEvents(root)
   const replayed = orphans.missions.flatMap(({dir, events: lost, missionSlug}) => laneChangeEvents(root, {dir, slug: missionSlug}, lost))
-  if (replayed.length + events.length > 0) await config.runHook<'lifecycle-events', SpecKittyHooks>('lifecycle-events', {apiVersion: API_VERSION, events: [...replayed, ...events]})
+  if (replayed.length + events.length > 0) await hooks.runHook('lifecycle-events', {apiVersion: API_VERSION, events: [...replayed, ...events]})
   orphans.done()
   clearOwnJournals()
 }

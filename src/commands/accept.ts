@@ -18,7 +18,7 @@ export default class Accept extends SpecKittyCommand {
     const {flags} = await this.parseInput(Accept)
     const {root} = findProjectRoot(process.cwd())
     const mission = resolveMission(root, flags.mission)
-    const checks = acceptanceChecks(mission, await taskReferenceRegistry(this.config))
+    const checks = acceptanceChecks(mission, await taskReferenceRegistry(this.hooks))
     const failed = checks.filter(check => !check.ok)
     return {
       document: {

@@ -54,7 +54,7 @@ The URL carries a random access token: other local users and web pages cannot re
     const token = randomBytes(32).toString('hex')
     let server
     try {
-      server = await startDashboardServer(root, await taskReferenceRegistry(this.config), token, flags.port)
+      server = await startDashboardServer(root, await taskReferenceRegistry(this.hooks), token, flags.port)
     } catch (error) {
       const {code} = (error as NodeJS.ErrnoException)
       throw new CliError('dashboard_port_unavailable', `Cannot serve on 127.0.0.1:${flags.port ?? 0} (${code ?? (error as Error).message}).`, {remediation: 'Pick another port with --port, or leave it out for a free one.'})

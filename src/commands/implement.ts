@@ -23,7 +23,7 @@ Refused inside a worktree, for a WP without canonical status, for a WP in no lan
   protected async execute(): Promise<CommandOutcome> {
     const {args, flags} = await this.parseInput(Implement)
     const wpId = args.wp
-    const {mission, result} = await openWorkPackage(this.config, wpId, flags)
+    const {mission, result} = await openWorkPackage(this.hooks, wpId, flags)
     return {
       document: {
         branch: result.branch,

@@ -48,7 +48,7 @@ An interrupted merge continues with --resume or is discarded with --abort (refs 
     const mission = resolveMission(root, flags.mission)
     const run = await runMerge(root, mission, {
       abort: flags.abort, dryRun: flags['dry-run'], keepBranch: flags['keep-branch'], keepWorktree: flags['keep-worktree'], push: flags.push, resume: flags.resume, strategy: flags.strategy, target: flags.target,
-    }, () => preflightChecks(this.config))
+    }, () => preflightChecks(this.hooks))
     if (run.kind === 'aborted') {
       return {document: {aborted: true, had_state: run.hadState, mission_slug: mission.slug}, exitCode: ExitCode.ok, human: [run.hadState ? `Discarded the interrupted merge of ${mission.slug}.` : 'No interrupted merge to discard; cleared any leftovers.']}
     }
@@ -59,7 +59,7 @@ An interrupted merge continues with --resume or is discarded with --abort (refs 
     }
 
     const totalWps = new Set(ctx.lanes.flatMap(lane => lane.wpIds)).size
-    await publishLifecycleEvents(this.config, root, [...laneChangeEvents(root, mission, run.events), featureCompleted(root, mission.slug, totalWps, pythonIsoTimestamp())])
+    await publishLifecycleEvents(this.hooks, root, [...laneChangeEvents(root, mission, run.events), featureCompleted(root, mission.slug, totalWps, pythonIsoTimestamp())])
     return {document: mergeDocument(report, ctx, false, run.result), exitCode: ExitCode.ok, human: mergeHumanLines(report, ctx, false, run.result)}
   }
 }

@@ -25,7 +25,7 @@ export default class Next extends SpecKittyCommand {
     const {flags} = await this.parseInput(Next)
     const {root} = findProjectRoot(process.cwd())
     const mission = resolveMission(root, flags.mission)
-    const board = buildStatusBoard(mission, await taskReferenceRegistry(this.config))
+    const board = buildStatusBoard(mission, await taskReferenceRegistry(this.hooks))
     let deps: ReadonlyMap<string, ReadonlySet<string>> = new Map()
     try {
       ({deps} = dependencyGraph(mission.dir))

@@ -46,7 +46,7 @@ Like Spec Kitty 3.2, it also creates the mission's coordination branch kitty/mis
       targetBranch: flags['target-branch'],
     })
     const {meta} = created
-    await publishLifecycleEvents(this.config, root, [featureCreated(root, created.missionSlug, meta)])
+    await publishLifecycleEvents(this.hooks, root, [featureCreated(root, created.missionSlug, meta)])
     return {
       document: {
         coordination_branch: created.coordinationBranch,

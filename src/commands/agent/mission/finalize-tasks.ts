@@ -23,7 +23,7 @@ A mission created with a coordination branch (every new one, as Spec Kitty 3.2 d
     const {root} = findProjectRoot(process.cwd())
     const result = finalizeTasks(root, resolveMission(root, flags.mission), flags['auto-commit'] ?? autoCommitDefault(readProjectConfig(root)))
     const {mission} = result
-    await publishLifecycleEvents(this.config, root, laneChangeEvents(root, mission, result.events))
+    await publishLifecycleEvents(this.hooks, root, laneChangeEvents(root, mission, result.events))
     return {
       document: {
         commit: result.commit ?? null,

@@ -23,8 +23,8 @@ export default class WorkflowImplement extends SpecKittyCommand {
   protected async execute(): Promise<CommandOutcome> {
     const {args, flags} = await this.parseInput(WorkflowImplement)
     const wpId = args.wp
-    const {agent, mission, result} = await openWorkPackage(this.config, wpId, flags)
-    const brief = workPackageBrief(mission, wpId, await taskReferenceRegistry(this.config))
+    const {agent, mission, result} = await openWorkPackage(this.hooks, wpId, flags)
+    const brief = workPackageBrief(mission, wpId, await taskReferenceRegistry(this.hooks))
     const prompt = implementationPrompt(brief, {
       agent, branch: result.branch, slug: mission.slug, workspace: result.worktree,
     })

@@ -32,7 +32,7 @@ export default class WorkflowReview extends SpecKittyCommand {
     const {root} = findProjectRoot(process.cwd())
     const mission = resolveMission(root, flags.mission)
     const agent = flags.agent ?? 'user'
-    const registry = await taskReferenceRegistry(this.config)
+    const registry = await taskReferenceRegistry(this.hooks)
     const lane = laneOf(readMissionStatus(mission), wpId)
     if (lane !== 'for_review' && lane !== 'in_review') {
       throw new CliError('not_in_review', `${wpId} is ${lane}, not waiting for review.`, {
@@ -46,7 +46,7 @@ export default class WorkflowReview extends SpecKittyCommand {
       const moved = moveTask({
         actor: agent, agent: flags.agent, autoCommit: flags['auto-commit'] ?? autoCommitDefault(readProjectConfig(root)), force: false, mission, note: 'review started', registry, to: 'in_review', wpId,
       })
-      await publishLifecycleEvents(this.config, root, laneChangeEvents(root, mission, moved.events))
+      await publishLifecycleEvents(this.hooks, root, laneChangeEvents(root, mission, moved.events))
       eventIds = moved.events.map(e => e.event_id)
     }
 
