@@ -1,0 +1,120 @@
+import type {Interfaces} from '@oclif/core'
+
+import {existsSync, mkdirSync, statSync} from 'node:fs'
+import {extname, join} from 'node:path'
+
+import {writeFileAtomic} from '../core/io/atomic-write.js'
+import {
+  type ConfigSnapshot, fingerprintOf, type HookTarget, type PluginSnapshot, readFreshSnapshot, SNAPSHOT_FILE, SNAPSHOT_FORMAT,
+} from './config-snapshot.js'
+import {LEAN_COMMAND_IDS} from './route.js'
+
+/**
+ * The full launcher's side of the lean launcher's snapshot (config-snapshot.ts): what oclif's loaded
+ * Config says, and its help for the invocations the lean launcher answers, printed as oclif prints
+ * them on a pipe.
+ */
+
+/** The nearest package.json's `type` decides for `.js`, as oclif's module loader does. */
+function isEsm(file: string, pluginIsEsm: boolean): boolean {
+  const extension = extname(file).toLowerCase()
+  if (extension === '.mjs') return true
+  if (extension === '.cjs') return false
+  return pluginIsEsm
+}
+
+type OclifPlugin = Interfaces.Config['plugins'] extends Map<string, infer P> ? P : never
+
+function pluginSnapshot(plugin: OclifPlugin, isRoot: boolean): PluginSnapshot {
+  const pjson = plugin.pjson as unknown as Record<string, unknown>
+  const esm = pjson.type === 'module'
+  let loadable = !(plugin.type === 'link' && existsSync(join(plugin.root, 'tsconfig.json')))
+  const hooks: Record<string, HookTarget[]> = {}
+  for (const [event, targets] of Object.entries(plugin.hooks ?? {})) {
+    hooks[event] = targets.map(({identifier, target}) => {
+      const file = join(plugin.root, target)
+      // A target without its file (an extension oclif would guess, a folder) is left to oclif.
+      if (!existsSync(file) || !statSync(file).isFile()) loadable = false
+      return {
+        esm: isEsm(file, esm), file, identifier, target,
+      }
+    })
+  }
+
+  const declared = (pjson['spec-kitty'] as undefined | {leanHooks?: unknown})?.leanHooks === true
+  return {
+    hooks, leanHooks: isRoot || declared, loadable, name: plugin.name, root: plugin.root, type: plugin.type, version: plugin.version,
+  }
+}
+
+/**
+ * oclif's help for the root and for each lifecycle command, printed by oclif's own Help class as on a
+ * pipe (80 columns) and captured. A text with colour in it (the environment forced colour) is not
+ * kept: the lean launcher then leaves help to oclif.
+ */
+async function helpTexts(config: Interfaces.Config): Promise<Record<string, string>> {
+  const {loadHelpClass} = await import('@oclif/core')
+  const Help = await loadHelpClass(config)
+  const options = (config.pjson.oclif as {helpOptions?: object}).helpOptions ?? (config.pjson as {helpOptions?: object}).helpOptions
+  const help = new Help(config, {...options, maxWidth: 80})
+  const texts: Record<string, string> = {}
+  const write = process.stdout.write.bind(process.stdout)
+  for (const id of ['', ...LEAN_COMMAND_IDS]) {
+    let text = ''
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
+      return true
+    }) as typeof process.stdout.write
+    try {
+      // eslint-disable-next-line no-await-in-loop -- one at a time: stdout is captured for each
+      await help.showHelp(id === '' ? [] : id.split(':'))
+    } finally {
+      process.stdout.write = write
+    }
+
+    if (!text.includes('\u001B')) texts[id] = text
+  }
+
+  return texts
+}
+
+/** The snapshot of a loaded oclif Config. */
+export async function snapshotOf(config: Interfaces.Config, env: NodeJS.ProcessEnv = process.env): Promise<ConfigSnapshot> {
+  const plugins = [...config.plugins.values()]
+  const files = [
+    ...plugins.flatMap(plugin => [join(plugin.root, 'package.json'), join(plugin.root, 'oclif.manifest.json')]),
+    join(config.dataDir, 'package.json'),
+  ]
+  return {
+    config: {
+      arch: config.arch,
+      bin: config.bin,
+      cacheDir: config.cacheDir,
+      configDir: config.configDir,
+      dataDir: config.dataDir,
+      dirname: config.dirname,
+      home: config.home,
+      name: config.name,
+      pjson: config.pjson as unknown as Record<string, unknown>,
+      platform: config.platform,
+      root: config.root,
+      shell: config.shell,
+      topicSeparator: config.topicSeparator,
+      userAgent: config.userAgent,
+      version: config.version,
+      windows: config.windows,
+    },
+    fingerprint: fingerprintOf(files, env),
+    format: SNAPSHOT_FORMAT,
+    help: await helpTexts(config),
+    plugins: plugins.map(plugin => pluginSnapshot(plugin, plugin.name === config.name)),
+  }
+}
+
+/** Record the snapshot when the one on disk no longer holds (or was never written). */
+export async function refreshSnapshot(config: Interfaces.Config, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  if (readFreshSnapshot(config.cacheDir, env)) return false
+  mkdirSync(config.cacheDir, {mode: 0o700, recursive: true})
+  writeFileAtomic(join(config.cacheDir, SNAPSHOT_FILE), JSON.stringify(await snapshotOf(config, env)) + '\n', 0o600)
+  return true
+}
