@@ -43,7 +43,7 @@ function laneMission() {
   sk('agent', 'mission', 'finalize-tasks', '--mission', slug)
   git('add', '-A')
   git('commit', '-q', '-m', 'plan')
-  git('branch', `kitty/mission-${slug}`)
+  // mission create made the coordination branch kitty/mission-<slug>; the lanes branch off the plan.
   for (let lane = 0; lane < 8; lane++) git('branch', `kitty/mission-${slug}-lane-${String.fromCodePoint(97 + lane)}`)
   return slug
 }
