@@ -50,6 +50,7 @@ describe('the lean launcher parses flags as oclif does', () => {
       ['agent:tasks:move-task', ['--to=for_review', 'WP02', '--force', '--note', 'why not', '--shell-pid', '42', '--auto-commit', '--json']],
       ['agent:tasks:mark-status', ['T001', 'T002', '--status', 'done', '--mission', 'demo', '--json', '--no-auto-commit']],
       ['agent:tasks:mark-status', ['--status=pending', 'WP02', 'demo/T003']],
+      ['agent:tasks:move-task', ['WP03', '--to', 'planned', '--shell-pid', '1', '--note=-3', '--agent=-x']],
     ]
     for (const [id, argv] of accepted) {
       // eslint-disable-next-line no-await-in-loop
@@ -76,8 +77,35 @@ describe('the lean launcher parses flags as oclif does', () => {
       ['agent:tasks:move-task', ['WP01', '--to', 'claimed', '--no-force']],
       ['agent:tasks:mark-status', ['T001', '--status', 'finished']],
       ['agent:tasks:mark-status', ['--status', 'done']],
+      ['agent:tasks:move-task', ['WP01', '--to', 'claimed', '--shell-pid', '7x']],
+      ['agent:tasks:move-task', ['WP01', '--to', 'claimed', '--agent', '--json']],
+      ['agent:tasks:move-task', ['WP01', '--to', 'claimed', '--note', '-3']],
+      ['agent:tasks:move-task', ['WP01', '--to', 'claimed', '--yesauto-commit']],
+      ['agent:tasks:move-task', ['WP01', '--to', 'claimed', '--no-auto-commit=true']],
     ]
     for (const [id, argv] of declined) expect(parseArgv(spec(id), argv), `${id} ${argv.join(' ')}`).to.equal(undefined)
+  })
+
+  it('binds an optional argument only when given, and fills boolean defaults', async () => {
+    const optional: CommandSpec = {
+      args: {first: {description: 'x', required: true}, second: {description: 'y'}},
+      description: 'd',
+      examples: [],
+      flags: {count: {description: 'n', kind: 'integer'}, quiet: {default: false, description: 'q', kind: 'boolean'}},
+      id: 'probe',
+      async run() {
+        return {document: {}, exitCode: 0, human: []}
+      },
+      strict: true,
+      summary: 's',
+    }
+    expect(parseArgv(optional, ['a'])).to.deep.equal({args: {first: 'a'}, argv: ['a'], flags: {quiet: false}})
+    expect(parseArgv(optional, ['a', 'b', '--count', '-2']), 'a value after a space never starts with -').to.equal(undefined)
+    expect(parseArgv(optional, ['a', 'b', '--count=-2'])).to.deep.equal({args: {first: 'a', second: 'b'}, argv: ['a', 'b'], flags: {count: -2, quiet: false}})
+    for (const argv of [['a'], ['a', 'b', '--count=-2', '--quiet']]) {
+      // eslint-disable-next-line no-await-in-loop
+      expect(await expectAgreement(optional, argv), argv.join(' ')).to.equal(true)
+    }
   })
 
   it('agrees with oclif on any argv built from the words these commands take (property)', async () => {
