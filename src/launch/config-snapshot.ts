@@ -13,7 +13,7 @@ import {isPrivateFile} from './cache-dir.js'
  * launcher, which writes a new snapshot.
  */
 
-export const SNAPSHOT_FORMAT = 2
+export const SNAPSHOT_FORMAT = 3
 export const SNAPSHOT_FILE = 'lean-launch.json'
 
 /** The environment oclif's Config.load reads to place its folders and pick its plugins. */
@@ -79,6 +79,8 @@ export interface ConfigSnapshot {
   format: number
   /** oclif's help as it prints it on a pipe (80 columns, no colour), by subject: '' for the root, else a command id. */
   help: Record<string, string>
+  /** The lifecycle commands oclif resolves to this CLI's own (a plugin's command of the same id would win there). */
+  ownCommands: string[]
   plugins: PluginSnapshot[]
 }
 
@@ -127,7 +129,7 @@ export function readFreshSnapshot(cacheDir: string, env: NodeJS.ProcessEnv = pro
     return undefined
   }
 
-  if (snapshot?.format !== SNAPSHOT_FORMAT || !Array.isArray(snapshot.plugins) || typeof snapshot.config?.userAgent !== 'string' || typeof snapshot.help !== 'object') return undefined
+  if (snapshot?.format !== SNAPSHOT_FORMAT || !Array.isArray(snapshot.plugins) || typeof snapshot.config?.userAgent !== 'string' || typeof snapshot.help !== 'object' || !Array.isArray(snapshot.ownCommands)) return undefined
   if (typeof snapshot.fingerprint?.files !== 'object' || typeof snapshot.fingerprint.env !== 'object') return undefined
   return holds(snapshot.fingerprint, env) ? snapshot : undefined
 }

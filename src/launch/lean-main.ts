@@ -66,6 +66,10 @@ export async function runLean(route: LeanRoute, importModule: ImportModule, env:
   if (!snapshot) return false
   const config = new LeanConfig(snapshot, ROOT_HOOKS, importModule)
   if (route.kind === 'version') return answer(config, '--version', [], config.userAgent + '\n')
+  // A plugin may bring a command of the same id, and oclif would run that one.
+  const commandId = route.kind === 'help' ? route.subject : route.id
+  if (commandId !== '' && !snapshot.ownCommands.includes(commandId)) return false
+
   if (route.kind === 'help') {
     const text = snapshot.help[route.subject]
     if (text === undefined || !plainPipe(env, route.argv)) return false

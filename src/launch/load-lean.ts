@@ -47,8 +47,15 @@ function writeCache(path: string, data: Buffer): void {
 
 /** True when the lean launcher ran the invocation; false (nothing done) when oclif must. */
 export async function runLeanBundle(route: LeanRoute, importModule: ImportModule): Promise<boolean> {
-  const source = readFileSync(BUNDLE, 'utf8')
-  const build = readFileSync(`${BUNDLE}.sha256`, 'utf8').trim().slice(0, 16)
+  let source: string
+  let build: string
+  try {
+    source = readFileSync(BUNDLE, 'utf8')
+    build = readFileSync(`${BUNDLE}.sha256`, 'utf8').trim().slice(0, 16)
+  } catch {
+    return false // a build without the bundle (tsc alone): oclif runs everything
+  }
+
   const cachePath = join(oclifCacheDir(), 'lean-code-cache', `${build}-${process.version}-${process.arch}.bin`)
   const cachedData = readCache(cachePath)
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {cachedData, filename: BUNDLE})

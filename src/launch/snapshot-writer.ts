@@ -107,6 +107,7 @@ export async function snapshotOf(config: Interfaces.Config, env: NodeJS.ProcessE
     fingerprint: fingerprintOf(files, env),
     format: SNAPSHOT_FORMAT,
     help: await helpTexts(config),
+    ownCommands: LEAN_COMMAND_IDS.filter(id => config.findCommand(id)?.pluginName === config.name),
     plugins: plugins.map(plugin => pluginSnapshot(plugin, plugin.name === config.name)),
   }
 }

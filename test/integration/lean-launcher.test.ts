@@ -11,6 +11,7 @@ import {
 
 const PROBE = join(REPO_ROOT, 'test', 'fixtures', 'plugins', 'spec-kitty-plugin-hook-probe')
 const EXAMPLE = join(REPO_ROOT, 'test', 'fixtures', 'plugins', 'spec-kitty-plugin-example')
+const SHADOW = join(REPO_ROOT, 'test', 'fixtures', 'plugins', 'spec-kitty-plugin-shadow')
 
 interface HookCall {
   argv: null | string[]
@@ -188,6 +189,18 @@ describe('the lean launcher runs lifecycle commands as oclif does, without oclif
 
     const {lean} = both(['agent', 'tasks', 'status', '--mission', slug, '--json'])
     expect(lean.hooks.every(call => call.lean), 'lean again once it is gone').to.equal(true)
+  })
+
+  it('runs what oclif runs when a plugin brings a command of a lifecycle command\'s id', () => {
+    expect(sandbox.cli(['plugins', 'link', SHADOW, '--no-install']).code).to.equal(0)
+    try {
+      const {full, lean} = both(['agent', 'tasks', 'status', '--mission', slug])
+      expect(full.stdout, 'oclif keeps the core\'s command').to.contain(slug).and.not.contain('shadow')
+      expect(lean.hooks.every(call => call.lean), 'and so does the lean launcher').to.equal(true)
+      expect(lean.stdout).to.equal(full.stdout)
+    } finally {
+      expect(sandbox.cli(['plugins', 'unlink', 'spec-kitty-plugin-shadow']).code).to.equal(0)
+    }
   })
 
   it('compiles through V8\'s code cache, and a damaged or foreign cache only costs a compile', () => {

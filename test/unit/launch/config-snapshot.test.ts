@@ -8,6 +8,7 @@ import {join} from 'node:path'
 
 import snapshotHook from '../../../src/hooks/config-snapshot.js'
 import {fingerprintOf, readFreshSnapshot, SNAPSHOT_FILE} from '../../../src/launch/config-snapshot.js'
+import {LEAN_COMMAND_IDS} from '../../../src/launch/route.js'
 import {refreshSnapshot} from '../../../src/launch/snapshot-writer.js'
 import {REPO_ROOT} from '../../support/sandbox.js'
 
@@ -47,6 +48,7 @@ describe('the lean launcher\'s snapshot of oclif\'s config', function () {
     expect(snapshot.plugins.find(plugin => plugin.name === '@oclif/plugin-plugins')!.leanHooks, 'no declaration, no lean hooks').to.equal(false)
     expect(snapshot.help['agent:tasks:status']).to.match(/^Show the mission board\.\n\nUSAGE\n {2}\$ spec-kitty agent tasks status/)
     expect(snapshot.help['']).to.contain('TOPICS').and.contain('COMMANDS')
+    expect(snapshot.ownCommands, 'oclif resolves every lifecycle command to the CLI\'s own').to.deep.equal([...LEAN_COMMAND_IDS])
     expect(await refreshSnapshot(config)).to.equal(false)
   })
 
