@@ -10,7 +10,7 @@ import {type HookFunction, type ImportModule, LeanConfig} from './lean-config.js
 import {leanRequire} from './oclif-require.js'
 
 /**
- * The lean launcher: `--version` and the lifecycle commands without loading oclif (ISSUE #16: an
+ * The lean launcher: `--version` and the lifecycle commands without loading oclif (issue #16: an
  * agent calls them dozens of times per work package). It replays what oclif's main.run and
  * Config.runCommand do around a command: the init hooks, prerun, the command under the output
  * contract, postrun, finally, with every plugin's hooks (src/launch/lean-config.ts). It declines,
