@@ -47,10 +47,13 @@ function pluginSnapshot(plugin: OclifPlugin, isRoot: boolean): PluginSnapshot {
   }
 }
 
+// Select Graphic Rendition: bold, underline, colours.
+// eslint-disable-next-line no-control-regex -- the escape character is what is matched
+const SGR = /\u001B\[[\d;]*m/g
+
 /**
  * oclif's help for the root and for each lifecycle command, printed by oclif's own Help class as on a
- * pipe (80 columns) and captured. A text with colour in it (the environment forced colour) is not
- * kept: the lean launcher then leaves help to oclif.
+ * pipe (80 columns, no styles) and captured.
  */
 async function helpTexts(config: Interfaces.Config): Promise<Record<string, string>> {
   const {loadHelpClass} = await import('@oclif/core')
@@ -72,7 +75,10 @@ async function helpTexts(config: Interfaces.Config): Promise<Record<string, stri
       process.stdout.write = write
     }
 
-    if (!text.includes('\u001B')) texts[id] = text
+    // On a terminal oclif styles the headings; the text is the same once the styles are gone. Any
+    // other escape (a cursor move, a link) is not kept.
+    const plain = text.replaceAll(SGR, '')
+    if (!plain.includes('\u001B')) texts[id] = plain
   }
 
   return texts

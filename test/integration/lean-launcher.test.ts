@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {spawnSync} from 'node:child_process'
 import {
   chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
 } from 'node:fs'
@@ -200,6 +201,25 @@ describe('the lean launcher runs lifecycle commands as oclif does, without oclif
       expect(lean.stdout).to.equal(full.stdout)
     } finally {
       expect(sandbox.cli(['plugins', 'unlink', 'spec-kitty-plugin-shadow']).code).to.equal(0)
+    }
+  })
+
+  it('prints help recorded by a run on a terminal (styled there) exactly as oclif prints it on a pipe', () => {
+    const fresh = new Sandbox()
+    try {
+      fresh.initProject()
+      const terminal = {...fresh.env, NO_COLOR: '', TERM: 'xterm-256color'}
+      // script(1) gives the first run (the one that records the snapshot) a terminal, where oclif styles headings.
+      const recorded = spawnSync('script', ['-qc', `${JSON.stringify(process.execPath)} ${JSON.stringify(fresh.bin)} --help`, '/dev/null'], {cwd: fresh.repo, encoding: 'utf8', env: terminal})
+      expect(recorded.stdout, 'styled on the terminal').to.contain('\u001B[1mUSAGE')
+      for (const args of [['--help'], ['agent', 'tasks', 'status', '--help']]) {
+        const lean = fresh.cli(args, {env: {NO_COLOR: ''}})
+        expect(existsSync(join(fresh.dir, 'home', '.cache', 'spec-kitty', 'lean-code-cache')), `${args.join(' ')} ran on the lean launcher`).to.equal(true)
+        const full = fresh.cli(args, {env: {NO_COLOR: '', SPEC_KITTY_LEAN: '0'}})
+        expect(lean.stdout, args.join(' ')).to.equal(full.stdout).and.not.contain('\u001B')
+      }
+    } finally {
+      fresh.cleanup()
     }
   })
 
