@@ -1,6 +1,8 @@
 import type {Interfaces} from '@oclif/core'
 
-import {existsSync, mkdirSync, statSync} from 'node:fs'
+import {
+  existsSync, mkdirSync, readFileSync, statSync,
+} from 'node:fs'
 import {extname, join} from 'node:path'
 
 import {writeFileAtomic} from '../core/io/atomic-write.js'
@@ -84,13 +86,41 @@ async function helpTexts(config: Interfaces.Config): Promise<Record<string, stri
   return texts
 }
 
-/** The snapshot of a loaded oclif Config. */
-export async function snapshotOf(config: Interfaces.Config, env: NodeJS.ProcessEnv = process.env): Promise<ConfigSnapshot> {
+function readJson(path: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Do the files on disk, read after they were stamped, still say what oclif loaded? A plugin installed
+ * or edited between oclif's reading and the stamping would otherwise be stamped as seen and never be.
+ */
+function stillAsLoaded(config: Interfaces.Config, plugins: OclifPlugin[]): boolean {
+  const hooksOf = (pjson: Record<string, unknown> | undefined) => JSON.stringify((pjson?.oclif as undefined | {hooks?: unknown})?.hooks ?? {})
+  for (const plugin of plugins) {
+    const pjson = readJson(join(plugin.root, 'package.json'))
+    if (pjson?.version !== plugin.version || hooksOf(pjson) !== hooksOf(plugin.pjson as unknown as Record<string, unknown>)) return false
+  }
+
+  const listed = ((readJson(join(config.dataDir, 'package.json'))?.oclif as undefined | {plugins?: unknown[]})?.plugins ?? [])
+  .map(entry => (typeof entry === 'string' ? entry : (entry as {name?: string})?.name))
+  const loaded = plugins.filter(plugin => plugin.type === 'user' || plugin.type === 'link').map(plugin => plugin.name)
+  return JSON.stringify([...listed].sort()) === JSON.stringify([...loaded].sort())
+}
+
+/** The snapshot of a loaded oclif Config, or undefined while its plugins are changing under it. */
+export async function snapshotOf(config: Interfaces.Config, env: NodeJS.ProcessEnv = process.env): Promise<ConfigSnapshot | undefined> {
   const plugins = [...config.plugins.values()]
   const files = [
     ...plugins.flatMap(plugin => [join(plugin.root, 'package.json'), join(plugin.root, 'oclif.manifest.json')]),
     join(config.dataDir, 'package.json'),
   ]
+  // Stamp first, then check the contents: a change after the check makes the stamp stale.
+  const fingerprint = fingerprintOf(files, env)
+  if (!stillAsLoaded(config, plugins)) return undefined
   return {
     config: {
       arch: config.arch,
@@ -110,7 +140,7 @@ export async function snapshotOf(config: Interfaces.Config, env: NodeJS.ProcessE
       version: config.version,
       windows: config.windows,
     },
-    fingerprint: fingerprintOf(files, env),
+    fingerprint,
     format: SNAPSHOT_FORMAT,
     help: await helpTexts(config),
     ownCommands: LEAN_COMMAND_IDS.filter(id => config.findCommand(id)?.pluginName === config.name),
@@ -121,7 +151,9 @@ export async function snapshotOf(config: Interfaces.Config, env: NodeJS.ProcessE
 /** Record the snapshot when the one on disk no longer holds (or was never written). */
 export async function refreshSnapshot(config: Interfaces.Config, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   if (readFreshSnapshot(config.cacheDir, env)) return false
+  const snapshot = await snapshotOf(config, env)
+  if (!snapshot) return false
   mkdirSync(config.cacheDir, {mode: 0o700, recursive: true})
-  writeFileAtomic(join(config.cacheDir, SNAPSHOT_FILE), JSON.stringify(await snapshotOf(config, env)) + '\n', 0o600)
+  writeFileAtomic(join(config.cacheDir, SNAPSHOT_FILE), JSON.stringify(snapshot) + '\n', 0o600)
   return true
 }

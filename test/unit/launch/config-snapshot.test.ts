@@ -114,4 +114,14 @@ describe('the lean launcher\'s snapshot of oclif\'s config', function () {
 
     expect(readFreshSnapshot(config.cacheDir)).not.to.equal(undefined)
   })
+
+  it('is not written while the plugin set changes under it: a plugin installed after oclif read the list', async () => {
+    rmSync(path())
+    mkdirSync(join(dir, 'data'), {recursive: true})
+    writeFileSync(join(dir, 'data', 'package.json'), JSON.stringify({oclif: {plugins: [{name: 'spec-kitty-plugin-new', type: 'user'}]}}))
+    expect(await refreshSnapshot(config), 'the loaded config does not have the listed plugin').to.equal(false)
+    expect(existsSync(path())).to.equal(false)
+    writeFileSync(join(dir, 'data', 'package.json'), JSON.stringify({oclif: {plugins: []}}))
+    expect(await refreshSnapshot(config), 'an empty list matches').to.equal(true)
+  })
 })
