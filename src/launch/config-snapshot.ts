@@ -13,7 +13,7 @@ import {isPrivateFile} from './cache-dir.js'
  * launcher, which writes a new snapshot.
  */
 
-export const SNAPSHOT_FORMAT = 3
+export const SNAPSHOT_FORMAT = 4
 export const SNAPSHOT_FILE = 'lean-launch.json'
 
 /** The environment oclif's Config.load reads to place its folders and pick its plugins. */
@@ -90,10 +90,15 @@ export interface Fingerprint {
   node: string
 }
 
+/**
+ * Modification and change times, size and inode. The change time matters most: npm gives every file
+ * it unpacks the same mtime, and an upgrade from 0.1.0 to 0.1.1 keeps package.json's size (and maybe
+ * its inode), but no program can set the ctime the kernel records for a write.
+ */
 function fileStamp(path: string): string {
   try {
     const stat = statSync(path)
-    return `${stat.mtimeMs}:${stat.size}:${stat.ino}`
+    return `${stat.mtimeMs}:${stat.ctimeMs}:${stat.size}:${stat.ino}`
   } catch {
     return 'absent'
   }
