@@ -15,8 +15,9 @@ import {isPrivateFile, oclifCacheDir} from './cache-dir.js'
  * Runs the lean launcher's bundle (dist/lean/main.cjs, built from lean-main.ts) as a compiled script
  * with V8's code cache, which Node 20 does not offer to modules (`module.enableCompileCache` came in
  * Node 22): compiling the bundle was a third of a lifecycle command's start-up. The cache lives in
- * oclif's cache folder, one file per bundle build (its SHA-256, written beside it by the build) and
- * Node version; V8 itself refuses a cache of another V8 or other flags, and then a new one is written.
+ * oclif's cache folder, one file per bundle build (its SHA-256, written beside it by the build), Node
+ * version and kind of invocation (the version, help, each command: a cache holds the functions its
+ * run compiled); V8 itself refuses a cache of another V8 or other flags, and then a new one is written.
  */
 
 const BUNDLE = fileURLToPath(new URL('../lean/main.cjs', import.meta.url))
@@ -56,7 +57,9 @@ export async function runLeanBundle(route: LeanRoute, importModule: ImportModule
     return false // a build without the bundle (tsc alone): oclif runs everything
   }
 
-  const cachePath = join(oclifCacheDir(), 'lean-code-cache', `${build}-${process.version}-${process.arch}.bin`)
+  // One cache per kind of invocation: each holds the functions its own path compiled.
+  const kind = route.kind === 'command' ? route.id.replaceAll(':', '-') : route.kind
+  const cachePath = join(oclifCacheDir(), 'lean-code-cache', `${build}-${process.version}-${process.arch}-${kind}.bin`)
   const cachedData = readCache(cachePath)
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {cachedData, filename: BUNDLE})
   const module = {exports: {} as LeanBundle}
