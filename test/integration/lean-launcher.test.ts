@@ -208,7 +208,10 @@ describe('the lean launcher runs lifecycle commands as oclif does, without oclif
     const fresh = new Sandbox()
     try {
       fresh.initProject()
-      const terminal = {...fresh.env, NO_COLOR: '', TERM: 'xterm-256color'}
+      // As an interactive shell has it: CI set (even empty) makes oclif's colour check say no.
+      const terminal: NodeJS.ProcessEnv = {...fresh.env, TERM: 'xterm-256color'}
+      delete terminal.CI
+      delete terminal.NO_COLOR
       // script(1) gives the first run (the one that records the snapshot) a terminal, where oclif styles headings.
       const recorded = spawnSync('script', ['-qc', `${JSON.stringify(process.execPath)} ${JSON.stringify(fresh.bin)} --help`, '/dev/null'], {cwd: fresh.repo, encoding: 'utf8', env: terminal})
       expect(recorded.stdout, 'styled on the terminal').to.contain('\u001B[1mUSAGE')
