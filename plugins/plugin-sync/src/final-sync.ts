@@ -54,25 +54,35 @@ export async function finalSync(bindRuntime: () => Promise<unknown>): Promise<vo
   const outbox = outboxOf(session)
   if (outbox.ids().length === 0) return // the fast path: one readdir
   await bindRuntime() // the core's lock and durable write, loaded only now that there is work
-  const release = outbox.tryDrainLock()
-  if (!release) {
-    emitSyncDiagnostic('sync.final_sync_lock_unavailable', outbox.ids().length, 'another spec-kitty process is sending the queue right now')
-    return
-  }
-
   const controller = new AbortController()
-  // Unref'd: the deadline only cuts short work that is itself keeping the process alive.
-  const deadline = setTimeout(() => controller.abort(`the final sync did not finish within ${budgetMs()} ms`), budgetMs()).unref()
-  // A signal during the flush: stop at once, say so once, exit with the command's own code.
+  const lock: {release?: () => void} = {}
+  // A signal during the flush: stop at once, say so once, exit with the command's own code. Listened
+  // for before the drain lock is taken: a signal sent by whoever sees the lock (it names this process)
+  // must never meet the default action, which ends the process with nothing said.
   const onSignal = (signal: NodeJS.Signals) => {
     controller.abort(`${signal} arrived during the final sync`)
     emitSyncDiagnostic('sync.event_loop_unavailable', outbox.ids().length, `${signal} arrived during the final sync`)
-    release()
+    lock.release?.()
     process.exit(process.exitCode ?? 0)
+  }
+
+  const stopListening = () => {
+    process.removeListener('SIGTERM', onSignal)
+    process.removeListener('SIGINT', onSignal)
   }
 
   process.once('SIGTERM', onSignal)
   process.once('SIGINT', onSignal)
+  const release = outbox.tryDrainLock()
+  lock.release = release
+  if (!release) {
+    stopListening()
+    emitSyncDiagnostic('sync.final_sync_lock_unavailable', outbox.ids().length, 'another spec-kitty process is sending the queue right now')
+    return
+  }
+
+  // Unref'd: the deadline only cuts short work that is itself keeping the process alive.
+  const deadline = setTimeout(() => controller.abort(`the final sync did not finish within ${budgetMs()} ms`), budgetMs()).unref()
   try {
     let failure: SyncFailure | undefined
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -96,8 +106,7 @@ export async function finalSync(bindRuntime: () => Promise<unknown>): Promise<vo
     if (failure) emitSyncDiagnostic(failure.code, outbox.ids().length, failure.message)
   } finally {
     clearTimeout(deadline)
-    process.removeListener('SIGTERM', onSignal)
-    process.removeListener('SIGINT', onSignal)
+    stopListening()
     release()
   }
 }
