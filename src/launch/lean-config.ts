@@ -34,6 +34,20 @@ function hookFunction(module: Record<string, unknown>, identifier: string): Hook
   return Object.values(module).find(value => typeof value === 'function') as HookFunction | undefined
 }
 
+/** A hook's result, or oclif's `Timed out after <ms> ms.` failure when it is later than `ms`. */
+async function withTimeout(result: unknown, ms: number | undefined): Promise<unknown> {
+  if (!ms) return result
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms.`)), ms).unref()
+  })
+  try {
+    return await Promise.race([result, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 async function loadHook(hook: HookTarget, importModule: ImportModule): Promise<HookFunction | undefined> {
   const module = hook.esm ? await importModule(pathToFileURL(hook.file).href) : leanRequire(hook.file) as Record<string, unknown>
   return hookFunction(module, hook.identifier)
@@ -89,7 +103,8 @@ export class LeanConfig implements ConfigValues, HookHost {
     return [...this.plugins.values()]
   }
 
-  async runHook(event: string, options: Record<string, unknown>): Promise<HookOutcome> {
+  /** Config.runHook's signature: `timeout` ms per hook (a late one fails), `captureErrors` rethrows nothing. */
+  async runHook(event: string, options: Record<string, unknown>, timeout?: number, captureErrors?: boolean): Promise<HookOutcome> {
     const outcome: HookOutcome = {failures: [], successes: []}
     await Promise.all(this.snapshot.plugins.map(async plugin => {
       const context = {
@@ -107,12 +122,12 @@ export class LeanConfig implements ConfigValues, HookHost {
           const run = isRoot ? this.rootHooks[hook.target] : await loadHook(hook, this.importModule)
           if (!run) continue
           // eslint-disable-next-line no-await-in-loop
-          const result = await run.call(context, {...options, config: this, context})
+          const result = await withTimeout(run.call(context, {...options, config: this, context}), timeout)
           outcome.successes.push({plugin, result})
         } catch (error) {
           outcome.failures.push({error: error as Error, plugin})
           const exit = (error as {oclif?: {exit?: number}}).oclif?.exit
-          if (exit !== undefined && exit !== 0 && (error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error
+          if (!captureErrors && exit !== undefined && exit !== 0 && (error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error
         }
       }
     }))
