@@ -8,8 +8,8 @@ import {isPrivateFile} from './cache-dir.js'
  * hook, src/hooks/config-snapshot.ts, through snapshot-writer.ts) and trusted only while its
  * fingerprint still holds: every file oclif read to find the plugins, their hooks and their commands
  * (the root's and every plugin's package.json and oclif.manifest.json, the user-plugin list in the
- * data dir) with its mtime, size and inode, the environment that moves the folders, and the Node
- * version in the user agent. Anything else changed, and the next lifecycle command takes the full
+ * data dir) with its modification and change times, size and inode, the environment that moves the
+ * folders, and the Node version in the user agent. Anything else changed, and the next lifecycle command takes the full
  * launcher, which writes a new snapshot.
  */
 

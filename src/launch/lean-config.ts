@@ -6,6 +6,7 @@ import type {
   ConfigSnapshot, ConfigValues, HookTarget, PluginSnapshot,
 } from './config-snapshot.js'
 
+import {printText} from '../core/output/render.js'
 import {leanRequire} from './oclif-require.js'
 
 /** oclif's own events; a plugin's hooks for them run here only if the plugin says they may (leanHooks). */
@@ -112,7 +113,8 @@ export class LeanConfig implements ConfigValues, HookHost {
         debug() {},
         error: (message: Error | string, errorOptions: Record<string, unknown> = {}) => oclifErrors().error(message, errorOptions),
         exit: (code = 0) => oclifErrors().exit(code),
-        log: (message = '', ...args: unknown[]) => process.stdout.write(format(message, ...args) + '\n'),
+        // As oclif's ux.stdout: a first argument that is empty is dropped, not formatted.
+        log: (message?: string, ...args: unknown[]) => printText((message ? format(message, ...args) : format(...args)) + '\n'),
         warn: (message: Error | string) => oclifErrors().warn(message),
       }
       for (const hook of plugin.hooks[event] ?? []) {

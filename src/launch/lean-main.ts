@@ -1,6 +1,11 @@
+import {mkdirSync} from 'node:fs'
+import {dirname} from 'node:path'
+
 import type {LeanRoute} from './route.js'
 
+import {writeFileAtomic} from '../core/io/atomic-write.js'
 import {runCommand} from '../core/output/command-outcome.js'
+import {printText} from '../core/output/render.js'
 import pluginRuntimeHook from '../hooks/plugin-runtime.js'
 import {LIFECYCLE_COMMANDS} from '../lifecycle/index.js'
 import {parseArgv} from './argv.js'
@@ -27,6 +32,7 @@ const ROOT_HOOKS: Readonly<Record<string, HookFunction>> = {
   './dist/hooks/plugin-runtime.js': pluginRuntimeHook as HookFunction,
 }
 
+// preparse too: oclif runs the root's (it has none), and the launcher never does, so one would send it to oclif.
 const COMMAND_EVENTS = ['init', 'prerun', 'postrun', 'finally', 'preparse', 'task-reference-parsers', 'lifecycle-events']
 
 /** Errors that escape the hooks are reported by oclif's own handler, as the full launcher would. */
@@ -49,7 +55,7 @@ async function answer(config: LeanConfig, id: string | undefined, argv: string[]
   if (!config.canServe(['init', 'finally'])) return false
   try {
     await config.runHook('init', {argv, id})
-    process.stdout.write(text)
+    printText(text)
     await config.runHook('finally', {argv, id})
   } catch (error) {
     await handleWithOclif(error)
@@ -105,4 +111,17 @@ export async function runLean(route: LeanRoute, importModule: ImportModule, env:
   }
 
   return true
+}
+
+/**
+ * The loader's V8 code cache (load-lean.ts), written as the core writes any file: atomically, and
+ * private, since it is compiled code. Best effort: a folder that cannot be written costs a compile.
+ */
+export function saveCodeCache(path: string, data: Uint8Array): void {
+  try {
+    mkdirSync(dirname(path), {mode: 0o700, recursive: true})
+    writeFileAtomic(path, data, 0o600)
+  } catch {
+    // The next start compiles again and tries again.
+  }
 }

@@ -1,6 +1,4 @@
-import {
-  lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync,
-} from 'node:fs'
+import {lstatSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -24,6 +22,7 @@ const BUNDLE = fileURLToPath(new URL('../lean/main.cjs', import.meta.url))
 
 interface LeanBundle {
   runLean(route: LeanRoute, importModule: ImportModule): Promise<boolean>
+  saveCodeCache(path: string, data: Uint8Array): void
 }
 
 function readCache(path: string): Buffer | undefined {
@@ -31,18 +30,6 @@ function readCache(path: string): Buffer | undefined {
     return isPrivateFile(lstatSync(path)) ? readFileSync(path) : undefined
   } catch {
     return undefined
-  }
-}
-
-/** Best effort, once per bundle build: a folder that cannot be written only costs the compile. */
-function writeCache(path: string, data: Buffer): void {
-  try {
-    mkdirSync(dirname(path), {mode: 0o700, recursive: true})
-    const temp = `${path}.${process.pid}.tmp`
-    writeFileSync(temp, data, {mode: 0o600})
-    renameSync(temp, path)
-  } catch {
-    // The next start compiles again and tries again.
   }
 }
 
@@ -66,6 +53,6 @@ export async function runLeanBundle(route: LeanRoute, importModule: ImportModule
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE))
   const ran = await module.exports.runLean(route, importModule)
   // After the run, so the cache holds the functions it compiled, not only the top level.
-  if (ran && (cachedData === undefined || script.cachedDataRejected)) writeCache(cachePath, script.createCachedData())
+  if (ran && (cachedData === undefined || script.cachedDataRejected)) module.exports.saveCodeCache(cachePath, script.createCachedData())
   return ran
 }

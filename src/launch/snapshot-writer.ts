@@ -1,9 +1,10 @@
-import type {Interfaces} from '@oclif/core'
+import type {Interfaces, Help as OclifHelp} from '@oclif/core'
 
 import {
   existsSync, mkdirSync, readFileSync, statSync,
 } from 'node:fs'
 import {extname, join} from 'node:path'
+import {format} from 'node:util'
 
 import {writeFileAtomic} from '../core/io/atomic-write.js'
 import {
@@ -55,31 +56,30 @@ const SGR = /\u001B\[[\d;]*m/g
 
 /**
  * oclif's help for the root and for each lifecycle command, printed by oclif's own Help class as on a
- * pipe (80 columns, no styles) and captured.
+ * pipe (80 columns, no styles). Every line goes through the class's `log`, which this subclass keeps
+ * (formatted as oclif's ux.stdout formats it) instead of writing: stdout is never touched, so output
+ * of another plugin's init hook running alongside can neither be lost nor end up in the text.
  */
 async function helpTexts(config: Interfaces.Config): Promise<Record<string, string>> {
   const {loadHelpClass} = await import('@oclif/core')
-  const Help = await loadHelpClass(config)
+  // The class the CLI uses (a custom helpClass included); typed as oclif's Help, whose log it overrides.
+  const Help = await loadHelpClass(config) as unknown as typeof OclifHelp
   const options = (config.pjson.oclif as {helpOptions?: object}).helpOptions ?? (config.pjson as {helpOptions?: object}).helpOptions
-  const help = new Help(config, {...options, maxWidth: 80})
-  const texts: Record<string, string> = {}
-  const write = process.stdout.write.bind(process.stdout)
-  for (const id of ['', ...LEAN_COMMAND_IDS]) {
-    let text = ''
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
-      return true
-    }) as typeof process.stdout.write
-    try {
-      // eslint-disable-next-line no-await-in-loop -- one at a time: stdout is captured for each
-      await help.showHelp(id === '' ? [] : id.split(':'))
-    } finally {
-      process.stdout.write = write
-    }
+  const help = new class extends Help {
+    text = ''
 
+    protected log(...args: string[]): void {
+      this.text += format(...args) + '\n'
+    }
+  }(config, {...options, maxWidth: 80})
+  const texts: Record<string, string> = {}
+  for (const id of ['', ...LEAN_COMMAND_IDS]) {
+    help.text = ''
+    // eslint-disable-next-line no-await-in-loop -- one text at a time
+    await help.showHelp(id === '' ? [] : id.split(':'))
     // On a terminal oclif styles the headings; the text is the same once the styles are gone. Any
     // other escape (a cursor move, a link) is not kept.
-    const plain = text.replaceAll(SGR, '')
+    const plain = help.text.replaceAll(SGR, '')
     if (!plain.includes('\u001B')) texts[id] = plain
   }
 

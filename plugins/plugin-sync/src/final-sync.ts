@@ -3,7 +3,8 @@ import {queuedThisInvocation, sessionProblemThisInvocation} from './invocation.j
 import {outboxOf} from './outbox.js'
 import {SessionFileError} from './session.js'
 import {emitSyncDiagnostic, SyncFailure} from './sync-diagnostic.js'
-import {activeSession, syncFlagOn} from './sync-gate.js'
+import {syncFlagOn} from './sync-flag.js'
+import {activeSession} from './sync-gate.js'
 
 const ATTEMPTS = 3
 const BACKOFF_MS = [250, 750]

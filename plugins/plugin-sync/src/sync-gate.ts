@@ -2,8 +2,6 @@ import {runtime} from './runtime.js'
 import {readSession, type Session} from './session.js'
 import {syncFlagOn} from './sync-flag.js'
 
-export {syncFlagOn} from './sync-flag.js'
-
 /**
  * Sync is on when the flag is on and a session names a server. Off means no outbox, no network and
  * no output at all; the check reads one small file and nothing else.

@@ -22,7 +22,12 @@ export function printJson(document: unknown): void {
 }
 
 export function printHuman(lines: readonly string[]): void {
-  if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n')
+  if (lines.length > 0) printText(lines.join('\n') + '\n')
+}
+
+/** Text laid out already, written as it is: oclif's help and version line, a hook's `this.log`. */
+export function printText(text: string): void {
+  process.stdout.write(text)
 }
 
 /** A failure in the contract's two shapes: the JSON document on stdout, or two lines on stderr. */

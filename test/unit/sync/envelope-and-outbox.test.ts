@@ -18,7 +18,7 @@ import {groupedUserCode, validTokenAnswer} from '../../../plugins/plugin-sync/sr
 import {Outbox} from '../../../plugins/plugin-sync/src/outbox.js'
 import {insecureUrlProblem, socketUrl} from '../../../plugins/plugin-sync/src/server-url.js'
 import {SyncFailure} from '../../../plugins/plugin-sync/src/sync-diagnostic.js'
-import {syncFlagOn} from '../../../plugins/plugin-sync/src/sync-gate.js'
+import {syncFlagOn} from '../../../plugins/plugin-sync/src/sync-flag.js'
 import {REPO_ROOT} from '../../support/sandbox.js'
 import {assertSchema} from '../../support/schemas.js'
 

@@ -7,7 +7,7 @@ import {outboxOf} from '../../outbox.js'
 import {PluginCommand} from '../../plugin-command.js'
 import {runtime} from '../../runtime.js'
 import {readSession} from '../../session.js'
-import {syncFlagOn} from '../../sync-gate.js'
+import {syncFlagOn} from '../../sync-flag.js'
 import {stateDir} from '../../sync-paths.js'
 
 /** Why the current project's events stay on this machine, or null when they go to the server. */
