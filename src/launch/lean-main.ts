@@ -1,5 +1,7 @@
-import {mkdirSync} from 'node:fs'
-import {dirname} from 'node:path'
+import {
+  mkdirSync, readdirSync, rmSync,
+} from 'node:fs'
+import {basename, dirname, join} from 'node:path'
 
 import type {LeanRoute} from './route.js'
 
@@ -33,6 +35,9 @@ const ROOT_HOOKS: Readonly<Record<string, HookFunction>> = {
 }
 
 // preparse too: oclif runs the root's (it has none), and the launcher never does, so one would send it to oclif.
+/** A code cache file of load-lean.ts: `<16 hex of the bundle's SHA-256>-<node>-<arch>-<kind>.bin`. */
+const CODE_CACHE_FILE = /^[\da-f]{16}-.+\.bin$/
+
 const COMMAND_EVENTS = ['init', 'prerun', 'postrun', 'finally', 'preparse', 'task-reference-parsers', 'lifecycle-events']
 
 /** Errors that escape the hooks are reported by oclif's own handler, as the full launcher would. */
@@ -115,12 +120,19 @@ export async function runLean(route: LeanRoute, importModule: ImportModule, env:
 
 /**
  * The loader's V8 code cache (load-lean.ts), written as the core writes any file: atomically, and
- * private, since it is compiled code. Best effort: a folder that cannot be written costs a compile.
+ * private, since it is compiled code. The caches of other bundle builds (named `<build>-…`) are
+ * removed, so upgrades do not pile them up. Best effort: a folder that cannot be written costs a
+ * compile.
  */
 export function saveCodeCache(path: string, data: Uint8Array): void {
   try {
-    mkdirSync(dirname(path), {mode: 0o700, recursive: true})
+    const folder = dirname(path)
+    mkdirSync(folder, {mode: 0o700, recursive: true})
     writeFileAtomic(path, data, 0o600)
+    const build = basename(path).split('-', 1)[0]
+    for (const name of readdirSync(folder)) {
+      if (CODE_CACHE_FILE.test(name) && !name.startsWith(`${build}-`)) rmSync(join(folder, name), {force: true})
+    }
   } catch {
     // The next start compiles again and tries again.
   }

@@ -227,9 +227,19 @@ describe('the lean launcher runs lifecycle commands as oclif does, without oclif
   })
 
   it('compiles through V8\'s code cache, and a damaged or foreign cache only costs a compile', () => {
-    run(['--version'])
-    const expected = run(['agent', 'tasks', 'status', '--mission', slug, '--json'])
     const folder = join(sandbox.dir, 'home', '.cache', 'spec-kitty', 'lean-code-cache')
+    run(['--version']) // the snapshot holds: the next --version is the lean launcher's
+    mkdirSync(folder, {recursive: true})
+    // No cache for --version yet, so the run writes one; beside it a cache of an earlier build (an
+    // upgrade) and a file that is no cache of ours.
+    for (const name of readdirSync(folder).filter(file => file.endsWith('-version.bin'))) rmSync(join(folder, name))
+    writeFileSync(join(folder, `0000000000000000-${process.version}-${process.arch}-version.bin`), 'old', {mode: 0o600})
+    writeFileSync(join(folder, 'notes.txt'), 'kept')
+    run(['--version'])
+    expect(readdirSync(folder).filter(name => name.startsWith('0000')), 'another build\'s cache is removed').to.deep.equal([])
+    expect(readdirSync(folder)).to.include('notes.txt')
+    rmSync(join(folder, 'notes.txt'))
+    const expected = run(['agent', 'tasks', 'status', '--mission', slug, '--json'])
     const names = readdirSync(folder)
     for (const kind of ['version', 'agent-tasks-status']) {
       expect(names.filter(name => new RegExp(`^[0-9a-f]{16}-${process.version}-${process.arch}-${kind}\\.bin$`).test(name)), kind).to.have.length(1)
